@@ -1,0 +1,189 @@
+package dev.guardsynth.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads YAML files (config, taxonomy, rule sets) into records. Unknown keys and bad values become
+ * {@link ConfigException}s of the form {@code file:line:col: key: what is wrong; what is allowed}.
+ * Thread-safe.
+ */
+public final class ConfigLoader {
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+  /** YAML with snake_case keys; unknown keys and nulls for numbers are errors. */
+  public static final ObjectMapper YAML =
+      YAMLMapper.builder(new YAMLFactory())
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
+
+  private ConfigLoader() {}
+
+  /** Loads {@code file} with the process environment for {@code ${VAR}} references. */
+  public static GuardsynthConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads a config file: expands {@code ${VAR}} from {@code env}, fills defaults, and resolves the
+   * file paths it names against the config file's folder.
+   */
+  public static GuardsynthConfig load(Path file, Map<String, String> env) {
+    GuardsynthConfig raw = read(file, GuardsynthConfig.class, env);
+    Path base = file.toAbsolutePath().getParent();
+    Function<String, String> resolve = p -> p == null ? null : base.resolve(p).normalize().toString();
+    TeacherConfig t = raw.teacher();
+    TeacherConfig teacher =
+        new TeacherConfig(
+            t.provider(), t.baseUrl(), t.model(), t.apiKeyEnv(), t.temperature(), t.maxTokens(),
+            t.timeoutSeconds(), t.concurrency(), t.requestsPerMinute(), t.tokensPerMinute(),
+            t.maxRetries(), resolve.apply(t.cassette()), t.prices());
+    DedupConfig d = raw.dedup();
+    return new GuardsynthConfig(
+        raw.name(),
+        teacher,
+        resolve.apply(raw.taxonomy()),
+        resolve.apply(raw.prompts()),
+        raw.rules().stream().map(resolve).toList(),
+        raw.targets(),
+        new DedupConfig(d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
+        raw.export(),
+        resolve.apply(raw.output()));
+  }
+
+  /** The defaults, with paths resolved against {@code base} (used when no config is given). */
+  public static GuardsynthConfig defaults(Path base) {
+    GuardsynthConfig raw = new GuardsynthConfig(null, null, null, null, null, null, null, null, null);
+    Path dir = base.toAbsolutePath();
+    return new GuardsynthConfig(
+        raw.name(),
+        raw.teacher(),
+        dir.resolve(raw.taxonomy()).toString(),
+        dir.resolve(raw.prompts()).toString(),
+        raw.rules().stream().map(r -> dir.resolve(r).toString()).toList(),
+        raw.targets(),
+        raw.dedup(),
+        raw.export(),
+        dir.resolve(raw.output()).toString());
+  }
+
+  /** Reads a YAML file into {@code type}, turning every problem into a located message. */
+  public static <T> T read(Path file, Class<T> type, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file; check the path (or run 'guardsynth init')");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    String expanded = expand(file, text, env);
+    try {
+      T value = YAML.readValue(expanded, type);
+      if (value == null) {
+        throw new ConfigException(file + ": the file is empty; see examples/demo/guardsynth.yaml");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      String allowed =
+          e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(
+          where(file, e) + keyPath(e, e.getPropertyName()) + ": unknown key; allowed keys: " + allowed, e);
+    } catch (JsonMappingException e) {
+      throw new ConfigException(where(file, e) + describe(e), e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where(file, e) + "not valid YAML: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Expands {@code ${VAR}} outside comment lines; an unset variable is an error. */
+  static String expand(Path file, String text, Map<String, String> env) {
+    String[] lines = text.split("\n", -1);
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (!line.stripLeading().startsWith("#")) {
+        Matcher m = ENV_REF.matcher(line);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+          String value = env.get(m.group(1));
+          if (value == null) {
+            throw new ConfigException(
+                file + ":" + (i + 1) + ":" + (m.start() + 1) + ": environment variable "
+                    + m.group(1) + " is not set; set it or remove the reference");
+          }
+          m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        line = sb.toString();
+      }
+      out.append(line);
+      if (i < lines.length - 1) {
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String where(Path file, JsonProcessingException e) {
+    JsonLocation loc = e.getLocation();
+    if (loc == null || loc.getLineNr() < 1) {
+      return file + ": ";
+    }
+    return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static String keyPath(JsonMappingException e, String last) {
+    List<String> parts =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.toList());
+    if (last != null && !parts.isEmpty() && parts.get(parts.size() - 1).equals(last)) {
+      parts.remove(parts.size() - 1);
+    }
+    String prefix = String.join(".", parts).replace(".[", "[");
+    return last == null ? prefix : (prefix.isEmpty() ? last : prefix + "." + last);
+  }
+
+  private static String describe(JsonMappingException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String path = keyPath(e, null);
+    if (root instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+      // Our own validation messages start with the key inside the section.
+      return (path.isEmpty() ? "" : path + ".") + iae.getMessage();
+    }
+    String why = root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
+    return (path.isEmpty() ? "" : path + ": ") + firstLine(why);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "bad value";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.guardsynth.config;
+
+/**
+ * Near-duplicate removal settings.
+ *
+ * @param shingle {@code char:N}, {@code word:N} or {@code nori:N}
+ * @param numPerm MinHash permutations (signature length)
+ * @param bands LSH bands; must divide {@code num_perm}
+ * @param threshold Jaccard similarity at or above which two questions are duplicates
+ * @param index folder of a persistent Lucene index of earlier releases, or null
+ */
+public record DedupConfig(
+    String shingle, Integer numPerm, Integer bands, Double threshold, String index) {
+  public DedupConfig {
+    shingle = Check.orDefault(shingle, "char:3");
+    if (!shingle.matches("(char|word|nori):[1-9][0-9]?")) {
+      throw new IllegalArgumentException(
+          "shingle: '" + shingle + "' is not allowed; use char:N, word:N or nori:N with N from 1 to 99");
+    }
+    numPerm = Check.intRange("num_perm", numPerm, 128, 8, 1024);
+    bands = Check.intRange("bands", bands, 32, 1, numPerm);
+    if (numPerm % bands != 0) {
+      throw new IllegalArgumentException(
+          "bands: " + bands + " does not divide num_perm " + numPerm + "; use a divisor of " + numPerm);
+    }
+    threshold = Check.range("threshold", threshold, 0.7, 0.01, 1.0);
+  }
+
+  static DedupConfig defaults() {
+    return new DedupConfig(null, null, null, null, null);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.guardsynth.config;
+
+import java.util.List;
+
+/**
+ * The resolved configuration of a run: {@code guardsynth.yaml} with defaults filled in, paths made
+ * absolute against the config file's folder and {@code ${ENV}} references expanded. Holds no
+ * secrets. Immutable.
+ *
+ * @param name the run name (the folder under {@code output/})
+ * @param taxonomy the taxonomy file
+ * @param prompts the folder of prompt templates
+ * @param rules rule set files; each adds one language (and its rules) to the plan
+ * @param output the folder that holds run directories
+ */
+public record GuardsynthConfig(
+    String name,
+    TeacherConfig teacher,
+    String taxonomy,
+    String prompts,
+    List<String> rules,
+    TargetsConfig targets,
+    DedupConfig dedup,
+    ExportConfig export,
+    String output) {
+  public GuardsynthConfig {
+    name = Check.orDefault(name, "default");
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException(
+          "name: '" + name + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+    }
+    teacher = teacher == null ? TeacherConfig.defaults() : teacher;
+    taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");
+    prompts = Check.orDefault(prompts, "prompts");
+    rules = rules == null || rules.isEmpty() ? List.of("rules/ko.yaml") : List.copyOf(rules);
+    targets = targets == null ? TargetsConfig.defaults() : targets;
+    dedup = dedup == null ? DedupConfig.defaults() : dedup;
+    export = export == null ? ExportConfig.defaults() : export;
+    output = Check.orDefault(output, "output");
+  }
+
+  public GuardsynthConfig withName(String newName) {
+    return new GuardsynthConfig(newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output);
+  }
+
+  public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
+    return new GuardsynthConfig(name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output);
+  }
+
+  public GuardsynthConfig withDedup(DedupConfig newDedup) {
+    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output);
+  }
+
+  public GuardsynthConfig withExport(ExportConfig newExport) {
+    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output);
+  }
+}

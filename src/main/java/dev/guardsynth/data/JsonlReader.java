@@ -1,0 +1,171 @@
+package dev.guardsynth.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Reads one JSON object per line into records of type {@code T}, lazily, so a file of millions of
+ * lines never sits in memory. Blank lines are skipped. A line that is not JSON or does not fit
+ * {@code T} throws {@link InputException} naming the file, line and column. Not thread-safe.
+ */
+public final class JsonlReader<T> implements Closeable, Iterable<T> {
+  private final String name;
+  private final BufferedReader reader;
+  private final Class<T> type;
+  private final ObjectMapper mapper;
+  private long lineNumber;
+
+  private JsonlReader(String name, InputStream in, Class<T> type, ObjectMapper mapper) {
+    this.name = name;
+    this.reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    this.type = type;
+    this.mapper = mapper;
+  }
+
+  /** Opens {@code path}; extra keys on a line are ignored so records can carry more fields. */
+  public static <T> JsonlReader<T> open(Path path, Class<T> type) {
+    try {
+      return new JsonlReader<>(path.toString(), Files.newInputStream(path), type, Json.LENIENT);
+    } catch (NoSuchFileException e) {
+      throw new InputException(path + ": no such file; check the path");
+    } catch (IOException e) {
+      throw new InputException(path + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads from a stream (such as stdin), naming it {@code name} in errors. */
+  public static <T> JsonlReader<T> open(String name, InputStream in, Class<T> type) {
+    return new JsonlReader<>(name, in, type, Json.LENIENT);
+  }
+
+  /** The file or stream name used in error messages. */
+  public String name() {
+    return name;
+  }
+
+  /** The number of the line last read, starting at 1. */
+  public long lineNumber() {
+    return lineNumber;
+  }
+
+  /** The next record, or {@code null} at the end of the input. */
+  public T read() {
+    try {
+      String line;
+      do {
+        line = reader.readLine();
+        if (line == null) {
+          return null;
+        }
+        lineNumber++;
+      } while (line.isBlank());
+      return parse(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + name + " at line " + (lineNumber + 1), e);
+    }
+  }
+
+  private T parse(String line) {
+    try {
+      return mapper.readValue(line, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new InputException(
+          where(e)
+              + "unknown key '"
+              + e.getPropertyName()
+              + "'; allowed keys: "
+              + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      throw new InputException(
+          where(e) + describe(e) + "; each line must be a " + recordName() + " record", e);
+    } catch (JsonProcessingException e) {
+      throw new InputException(
+          where(e) + "not valid JSON (" + e.getOriginalMessage() + "); each line must be one JSON object",
+          e);
+    }
+  }
+
+  private String where(JsonProcessingException e) {
+    int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+    return name + ":" + lineNumber + ":" + (column > 0 ? column + ":" : "") + " ";
+  }
+
+  private static String describe(JsonMappingException e) {
+    String path =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."));
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why = root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
+    if (why != null && why.contains("\"text\"") && why.contains("null")) {
+      why = "missing 'text'";
+    }
+    return (path.isEmpty() ? "" : "key '" + path + "': ") + why;
+  }
+
+  private String recordName() {
+    return type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** All remaining records as a lazy stream; closing the stream closes this reader. */
+  public Stream<T> stream() {
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .onClose(this::close);
+  }
+
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private T next = read();
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        T current = next;
+        next = read();
+        return current;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing " + name, e);
+    }
+  }
+}

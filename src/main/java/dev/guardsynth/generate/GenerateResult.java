@@ -1,0 +1,28 @@
+package dev.guardsynth.generate;
+
+import dev.guardsynth.teacher.Usage;
+import java.util.Map;
+
+/**
+ * Counts from one generate stage. They add up: {@code returned == questions + refusals +
+ * unparseable} and {@code questions == candidates + exactDuplicates}.
+ *
+ * @param requests prompts sent (or answered from the journal)
+ * @param fromJournal replies taken from the journal of an earlier, interrupted run
+ * @param refusalsByCategory refusals per category id
+ */
+public record GenerateResult(
+    int requests,
+    int fromJournal,
+    long returned,
+    long questions,
+    long candidates,
+    long exactDuplicates,
+    long refusals,
+    long unparseable,
+    Usage usage,
+    Map<String, Long> refusalsByCategory) {
+  public GenerateResult {
+    refusalsByCategory = Map.copyOf(refusalsByCategory);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.guardsynth.generate;
+
+import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Source;
+import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.teacher.RequestRunner;
+import dev.guardsynth.teacher.TeacherException;
+import dev.guardsynth.teacher.TeacherReply;
+import dev.guardsynth.teacher.TeacherRequest;
+import dev.guardsynth.teacher.Usage;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The generate stage: sends each prompt to the teacher, parses the reply into candidate questions
+ * and drops exact repeats (same normalized text, so same id). Candidates come out in prompt order,
+ * then reply order.
+ */
+public final class QuestionGenerator {
+  private final RequestRunner runner;
+  private final TeacherConfig config;
+  private final ReplyParser parser = new ReplyParser();
+
+  public QuestionGenerator(RequestRunner runner, TeacherConfig config) {
+    this.runner = runner;
+    this.config = config;
+  }
+
+  /** The request a prompt becomes under this teacher config. */
+  public static TeacherRequest request(PromptSpec prompt, TeacherConfig config) {
+    return new TeacherRequest(
+        config.model(), prompt.messages(), config.temperature(), config.maxTokens(), prompt.sample());
+  }
+
+  public GenerateResult run(List<PromptSpec> prompts, Consumer<Candidate> out)
+      throws TeacherException, InterruptedException {
+    List<TeacherRequest> requests = prompts.stream().map(p -> request(p, config)).toList();
+    Set<String> seen = new HashSet<>();
+    var counts =
+        new Object() {
+          int fromJournal;
+          long returned, questions, candidates, duplicates, refusals, unparseable;
+          Usage usage = Usage.ZERO;
+          final TreeMap<String, Long> refusalsByCategory = new TreeMap<>();
+        };
+    runner.run(
+        requests,
+        (i, answer) -> {
+          PromptSpec prompt = prompts.get(i);
+          TeacherReply reply = answer.reply();
+          if (answer.fromJournal()) {
+            counts.fromJournal++;
+          }
+          counts.usage = counts.usage.plus(reply.usage());
+          ParsedReply parsed = parser.parse(reply.text());
+          counts.returned += parsed.returned();
+          counts.unparseable += parsed.unparseable();
+          if (parsed.refusal()) {
+            counts.refusals++;
+            counts.refusalsByCategory.merge(prompt.category(), 1L, Long::sum);
+          }
+          List<String> questions = parsed.questions();
+          for (int q = 0; q < questions.size(); q++) {
+            counts.questions++;
+            Candidate candidate =
+                Candidate.of(
+                    questions.get(q),
+                    prompt.label(),
+                    prompt.category(),
+                    prompt.group(),
+                    prompt.language(),
+                    new Source(prompt.id(), reply.model(), q));
+            if (seen.add(candidate.id())) {
+              counts.candidates++;
+              out.accept(candidate);
+            } else {
+              counts.duplicates++;
+            }
+          }
+        });
+    return new GenerateResult(
+        prompts.size(),
+        counts.fromJournal,
+        counts.returned,
+        counts.questions,
+        counts.candidates,
+        counts.duplicates,
+        counts.refusals,
+        counts.unparseable,
+        counts.usage,
+        counts.refusalsByCategory);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.guardsynth.taxonomy;
+
+import dev.guardsynth.config.ConfigException;
+import dev.guardsynth.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads and validates {@code taxonomy.yaml}. */
+public final class TaxonomyReader {
+  private static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+
+  private TaxonomyReader() {}
+
+  /**
+   * Reads {@code file}. Errors name the file, the category and the rule broken: ids must be
+   * unique snake_case, groups must be declared, each category needs an English name and a
+   * description.
+   */
+  public static Taxonomy read(Path file) {
+    Taxonomy taxonomy = ConfigLoader.read(file, Taxonomy.class, Map.of());
+    if (taxonomy.categories().isEmpty()) {
+      throw new ConfigException(file + ": categories: the list is empty; add at least one category");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < taxonomy.categories().size(); i++) {
+      Category c = taxonomy.categories().get(i);
+      String where = file + ": categories[" + i + "]";
+      if (c.id() == null || !SNAKE_CASE.matcher(c.id()).matches()) {
+        throw new ConfigException(
+            where + ".id: '" + c.id() + "' is not allowed; use snake_case such as privacy_violation");
+      }
+      where = file + ": category '" + c.id() + "'";
+      if (!seen.add(c.id())) {
+        throw new ConfigException(where + ": the id is used twice; ids must be unique");
+      }
+      if (c.group() == null || !taxonomy.groups().containsKey(c.group())) {
+        throw new ConfigException(
+            where + ": group '" + c.group() + "' is not declared; use one of "
+                + String.join(", ", taxonomy.groups().keySet().stream().sorted().toList())
+                + " or add it under 'groups'");
+      }
+      if (!c.names().containsKey("en")) {
+        throw new ConfigException(where + ": names.en is missing; give an English name");
+      }
+      if (c.description() == null || c.description().isBlank()) {
+        throw new ConfigException(where + ": description is missing; give one line");
+      }
+    }
+    return taxonomy;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.guardsynth.teacher;
+
+/**
+ * A teacher LLM: turns one chat request into one reply. Implementations are thread-safe; the
+ * caller decides concurrency, rate limits and retries.
+ */
+public interface Teacher extends AutoCloseable {
+  /** Sends {@code request} once; failures carry a {@link TeacherException.Kind}. */
+  TeacherReply complete(TeacherRequest request) throws TeacherException;
+
+  /** Where the teacher is, for messages: a URL or a cassette file. Never holds a secret. */
+  String describe();
+
+  @Override
+  default void close() {}
+}
