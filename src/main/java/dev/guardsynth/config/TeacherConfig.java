@@ -76,22 +76,4 @@ public record TeacherConfig(
       output = Check.range("output", output, 0.0, 0.0, 1_000_000.0);
     }
   }
-
-  public TeacherConfig withOverrides(String baseUrl, String model, String apiKeyEnv, String provider) {
-    String p = provider != null ? provider : (baseUrl != null && this.provider.equals("replay") ? "openai" : this.provider);
-    return new TeacherConfig(
-        p,
-        baseUrl != null ? baseUrl : (p.equals(this.provider) ? this.baseUrl : null),
-        model != null ? model : this.model,
-        apiKeyEnv != null ? apiKeyEnv : (p.equals(this.provider) ? this.apiKeyEnv : null),
-        temperature,
-        maxTokens,
-        timeoutSeconds,
-        concurrency,
-        requestsPerMinute,
-        tokensPerMinute,
-        maxRetries,
-        cassette,
-        prices);
-  }
 }

@@ -30,6 +30,22 @@ public final class Ids {
     return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Lowercase hex SHA-256 of a file's bytes, read in chunks. */
+  public static String sha256File(java.nio.file.Path file) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("hashing " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
   public static String sha256Hex(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

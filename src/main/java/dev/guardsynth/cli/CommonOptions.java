@@ -1,0 +1,43 @@
+package dev.guardsynth.cli;
+
+import dev.guardsynth.config.ConfigLoader;
+import dev.guardsynth.config.GuardsynthConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Options every command takes: the config file, verbosity and the stack trace switch. */
+final class CommonOptions {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Config file (default: ./guardsynth.yaml if present, else built-in defaults).")
+  Path config;
+
+  @ArgGroup(exclusive = true)
+  Verbosity verbosity = new Verbosity();
+
+  static final class Verbosity {
+    @Option(names = {"-v", "--verbose"}, description = "Log debug detail to stderr.")
+    boolean verbose;
+
+    @Option(names = "--quiet", description = "Log only warnings and errors.")
+    boolean quiet;
+  }
+
+  @Option(
+      names = {"-x", "--stacktrace"},
+      description = "Print the stack trace of an error.")
+  boolean stacktrace;
+
+  /** Sets up logging and loads the config; call first in every command. */
+  GuardsynthConfig load() {
+    Main.configureLogging(verbosity.verbose, verbosity.quiet);
+    if (config != null) {
+      return ConfigLoader.load(config);
+    }
+    Path local = Path.of("guardsynth.yaml");
+    return Files.exists(local) ? ConfigLoader.load(local) : ConfigLoader.defaults(Path.of(""));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.guardsynth.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.data.AtomicFile;
+import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * {@code run.json}: the resolved config (which never holds secrets) and its hash, the tool
+ * version, and per stage its status, counts, timings and input fingerprint. Rewritten atomically
+ * after every stage, so it always describes the files beside it. Not thread-safe.
+ */
+public final class RunLog {
+  private final Path file;
+  private final Clock clock;
+  private final ObjectNode root;
+
+  private RunLog(Path file, Clock clock, ObjectNode root) {
+    this.file = file;
+    this.clock = clock;
+    this.root = root;
+  }
+
+  /** Opens the run's log, keeping earlier stage entries so unchanged stages can be skipped. */
+  public static RunLog open(Path file, GuardsynthConfig config, Clock clock) {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    if (Files.exists(file)) {
+      try {
+        JsonNode earlier = Json.MAPPER.readTree(file.toFile());
+        if (earlier instanceof ObjectNode o && o.has("stages")) {
+          root.set("stages", o.get("stages"));
+        }
+      } catch (IOException e) {
+        // An unreadable run.json only costs re-running stages; it holds no data of its own.
+        root.remove("stages");
+      }
+    }
+    JsonNode configNode = Json.MAPPER.valueToTree(config);
+    root.put("tool_version", ToolVersion.get());
+    root.put("name", config.name());
+    root.put("config_hash", Ids.sha256Hex(Json.write(configNode)));
+    root.set("config", configNode);
+    root.put("status", "running");
+    root.put("started_at", clock.instant().toString());
+    if (!root.has("stages")) {
+      root.putObject("stages");
+    }
+    return new RunLog(file, clock, root);
+  }
+
+  public String configHash() {
+    return root.get("config_hash").asText();
+  }
+
+  /** The fingerprint recorded for a stage that completed, or null. */
+  public String completedFingerprint(String stage) {
+    JsonNode s = root.path("stages").path(stage);
+    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
+  }
+
+  /** Records a stage's outcome and counts, then saves. */
+  public void stage(String stage, String status, String fingerprint, double seconds, Object counts) {
+    ObjectNode s = ((ObjectNode) root.get("stages")).putObject(stage);
+    s.put("status", status);
+    if (fingerprint != null) {
+      s.put("fingerprint", fingerprint);
+    }
+    s.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    if (counts != null) {
+      s.set("counts", Json.MAPPER.valueToTree(counts));
+    }
+    save();
+  }
+
+  /** Sets a top-level field (such as {@code usage}) and saves. */
+  public void put(String key, Object value) {
+    root.set(key, Json.MAPPER.valueToTree(value));
+    save();
+  }
+
+  public void finish(String status) {
+    root.put("status", status);
+    root.put("finished_at", clock.instant().toString());
+    save();
+  }
+
+  public JsonNode stageNode(String stage) {
+    return root.path("stages").path(stage);
+  }
+
+  public Map<String, Object> asMap() {
+    return Json.MAPPER.convertValue(root, Map.class);
+  }
+
+  private void save() {
+    try {
+      AtomicFile.writeString(file, Json.writePretty(root));
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("writing " + file, e.getCause());
+    }
+  }
+}
