@@ -37,3 +37,8 @@ export JAVA_HOME="$GUARDSYNTH_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
 GUARDSYNTH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export GUARDSYNTH_ROOT
+# Maven's Guice warns about sun.misc.Unsafe on JDK 24+; allow it quietly there (the flag is
+# unknown to older JDKs, so only set it where it exists).
+if [ "$(guardsynth_java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi

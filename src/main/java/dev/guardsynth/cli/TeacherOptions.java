@@ -42,13 +42,12 @@ final class TeacherOptions {
     if (provider == null && baseUrl != null && t.provider().equals("replay")) {
       p = "openai";
     }
-    boolean sameProvider = p.equals(t.provider());
     return config.withTeacher(
         new TeacherConfig(
             p,
-            baseUrl != null ? baseUrl : sameProvider ? t.baseUrl() : null,
+            baseUrl != null ? baseUrl : t.baseUrl(),
             model != null ? model : t.model(),
-            apiKeyEnv != null ? apiKeyEnv : sameProvider ? t.apiKeyEnv() : null,
+            apiKeyEnv != null ? apiKeyEnv : t.apiKeyEnv(),
             t.temperature(),
             t.maxTokens(),
             t.timeoutSeconds(),
