@@ -23,20 +23,19 @@ public final class ReplayTeacher implements Teacher {
   public TeacherReply complete(TeacherRequest request) throws TeacherException {
     return cassette
         .find(request.key())
-        .orElseThrow(
-            () ->
-                new TeacherException(
-                    TeacherException.Kind.NOT_RECORDED,
-                    "cassette "
-                        + cassette.file()
-                        + " holds no reply for request "
-                        + request.key()
-                        + " (model '"
-                        + request.model()
-                        + "', sample "
-                        + request.sample()
-                        + "); the prompts or teacher settings changed since it was recorded:"
-                        + " record it again against a live teacher with --record"));
+        .orElseThrow(() ->
+            new TeacherException(
+                TeacherException.Kind.NOT_RECORDED,
+                "cassette "
+                    + cassette.file()
+                    + " holds no reply for request "
+                    + request.key()
+                    + " (model '"
+                    + request.model()
+                    + "', sample "
+                    + request.sample()
+                    + "); the prompts or teacher settings changed since it was recorded:"
+                    + " record it again against a live teacher with --record"));
   }
 
   @Override

@@ -45,8 +45,8 @@ public final class RequestRunner {
 
   /**
    * Sends all {@code requests}. The first request that fails for good (not retryable, or out of
-   * retries) stops the run with its exception; replies already journalled stay there for a
-   * resumed run.
+   * retries) stops the run with its exception; replies already journalled stay there for a resumed
+   * run.
    */
   public void run(List<TeacherRequest> requests, Sink sink)
       throws TeacherException, InterruptedException {
@@ -55,15 +55,14 @@ public final class RequestRunner {
       List<Future<Answer>> futures = new ArrayList<>(requests.size());
       for (TeacherRequest request : requests) {
         futures.add(
-            executor.submit(
-                () -> {
-                  permits.acquire();
-                  try {
-                    return answer(request);
-                  } finally {
-                    permits.release();
-                  }
-                }));
+            executor.submit(() -> {
+              permits.acquire();
+              try {
+                return answer(request);
+              } finally {
+                permits.release();
+              }
+            }));
       }
       try {
         for (int i = 0; i < futures.size(); i++) {
@@ -101,7 +100,10 @@ public final class RequestRunner {
         if (!e.kind().isRetryable() || attempt >= maxRetries) {
           throw e;
         }
-        Duration wait = e.retryAfter() != null ? e.retryAfter() : baseDelay.multipliedBy(1L << Math.min(attempt, 10));
+        Duration wait =
+            e.retryAfter() != null
+                ? e.retryAfter()
+                : baseDelay.multipliedBy(1L << Math.min(attempt, 10));
         Thread.sleep(wait.toMillis());
       }
     }
