@@ -33,7 +33,12 @@ public final class Main {
 
   /** A configured command line; tests set its out/err writers. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new GuardsynthCommand());
+    return commandLine(System.getenv());
+  }
+
+  /** A command line that reads API keys from {@code env} instead of the process environment. */
+  public static CommandLine commandLine(java.util.Map<String, String> env) {
+    CommandLine cli = new CommandLine(new GuardsynthCommand(env));
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setExitCodeExceptionMapper(Main::exitCode);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
