@@ -20,6 +20,9 @@ public final class Main {
   public static final int BAD_INPUT = 2;
   public static final int STOPPED = 3;
 
+  // JUL keeps loggers weakly; hold ours so its level survives garbage collection.
+  private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -113,6 +116,6 @@ public final class Main {
     root.addHandler(handler);
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
-    Logger.getLogger("guardsynth").setLevel(level);
+    GUARDSYNTH_LOGGER.setLevel(level);
   }
 }
