@@ -1,5 +1,6 @@
 package dev.guardsynth.cli;
 
+import dev.guardsynth.teacher.StopSignal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
 public final class GuardsynthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  // Set by Main's shutdown hook on Ctrl-C or SIGTERM; commands that honour it stop cleanly.
+  private final StopSignal stop = new StopSignal();
+
   /** Where API keys are read from: the process environment, or a map given by tests. */
   final java.util.Map<String, String> env;
 
@@ -46,6 +50,11 @@ public final class GuardsynthCommand implements Callable<Integer> {
 
   public GuardsynthCommand(java.util.Map<String, String> env) {
     this.env = java.util.Map.copyOf(env);
+  }
+
+  /** The signal that asks the running command to stop cleanly; one per command line. */
+  StopSignal stop() {
+    return stop;
   }
 
   @Override

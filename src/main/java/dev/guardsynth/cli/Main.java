@@ -2,9 +2,14 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.data.InputException;
+import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -25,8 +30,39 @@ public final class Main {
 
   private Main() {}
 
+  /** How long Ctrl-C waits for the run to stop cleanly before the process ends anyway. */
+  static final long STOP_WAIT_SECONDS = 20;
+
   public static void main(String[] args) {
-    System.exit(run(args));
+    CommandLine cli = commandLine();
+    StopSignal stop = ((GuardsynthCommand) cli.getCommand()).stop();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopCleanly(stop, exit), "guardsynth-shutdown"));
+    int code = cli.execute(args);
+    exit.complete(code);
+    System.exit(code);
+  }
+
+  /**
+   * On Ctrl-C or SIGTERM the JVM runs its shutdown hooks and then ends with 130 or 143. A command
+   * that honours the stop signal is asked to stop instead; this waits for it to journal what
+   * arrived and print how to resume, then ends the process with the command's own code (3).
+   */
+  private static void stopCleanly(StopSignal stop, CompletableFuture<Integer> exit) {
+    if (exit.isDone() || !stop.isWatched()) {
+      return; // a normal exit, or a command with nothing to save
+    }
+    stop.request("interrupted (Ctrl-C or SIGTERM)");
+    int code = STOPPED;
+    try {
+      code = exit.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      System.err.println("guardsynth: did not stop within " + STOP_WAIT_SECONDS + " s; exiting");
+    }
+    System.err.flush();
+    System.out.flush();
+    Runtime.getRuntime().halt(code); // System.exit would wait for this very hook
   }
 
   /** Runs the command line with the real stdin, stdout and stderr; returns the exit code. */
@@ -55,7 +91,9 @@ public final class Main {
         || t instanceof InputException) {
       return BAD_INPUT;
     }
-    if (t instanceof InterruptedException || t instanceof StoppedException) {
+    if (t instanceof InterruptedException
+        || t instanceof StoppedException
+        || t instanceof dev.guardsynth.teacher.StoppedException) {
       return STOPPED;
     }
     return FAILED;

@@ -3,7 +3,10 @@ package dev.guardsynth.cli;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.run.Pipeline;
+import dev.guardsynth.teacher.StopSignal;
+import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -19,27 +22,32 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description =
-        "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
-    footer = {
-      "",
-      "Example (offline):",
-      "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"
-    })
+    description = "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
+    footer = {"", "Example (offline):", "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"})
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
-  @Option(
-      names = "--run-name",
-      paramLabel = "NAME",
-      description = "Run folder name under output/ (default: the config's name).")
+  @Option(names = "--run-name", paramLabel = "NAME", description = "Run folder name under output/ (default: the config's name).")
   String runName;
 
-  @Option(names = "--json", description = "Print run.json's content on stdout when done.")
+  @Option(names = "--json", description = "Print run.json's content (or, with --dry-run, the plan) on stdout.")
   boolean json;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "Show the plan without calling the teacher: prompts per stage, requests not yet in the"
+              + " journal, estimated tokens and cost against the budget.")
+  boolean dryRun;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = "Teacher mode: sync, or batch for the OpenAI Batch API (default: from config).")
+  String mode;
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
@@ -47,18 +55,64 @@ final class RunCommand implements Callable<Integer> {
     if (runName != null) {
       config = config.withName(runName);
     }
+    if (mode != null) {
+      config = config.withTeacher(config.teacher().withMode(mode));
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    StopSignal stop = root.stop();
+    ProgressDisplay progress =
+        common.verbosity.quiet ? null : new ProgressDisplay(err, System.console() != null);
     Pipeline pipeline =
         new Pipeline(
             config,
             new Pipeline.Options(
-                teacherOptions.record, root.env, Duration.ofMillis(500), Clock.systemUTC()));
-    Map<String, Object> summary = pipeline.run();
+                teacherOptions.record,
+                root.env,
+                Duration.ofMillis(500),
+                Clock.systemUTC(),
+                stop,
+                progress,
+                null));
+    if (dryRun) {
+      return DryRunReport.print(pipeline.dryRun(), json, spec.commandLine().getOut(), err);
+    }
+    stop.watch();
+    Map<String, Object> summary;
+    try {
+      summary = pipeline.run();
+    } catch (StoppedException e) {
+      if (progress != null) {
+        progress.finish();
+      }
+      err.println("guardsynth run: " + e.getMessage());
+      err.println("resume with: " + resumeCommand(config.name()));
+      err.flush();
+      return Main.STOPPED;
+    } finally {
+      if (progress != null) {
+        progress.finish();
+      }
+    }
     if (json) {
       spec.commandLine().getOut().println(Json.write(summary));
       spec.commandLine().getOut().flush();
     }
-    spec.commandLine().getErr().println("run complete: " + pipeline.directory().root());
-    spec.commandLine().getErr().flush();
+    err.println("run complete: " + pipeline.directory().root());
+    err.flush();
     return Main.OK;
+  }
+
+  /** This command line again, naming the run folder, so the resumed run finds its journal. */
+  private String resumeCommand(String name) {
+    StringBuilder cmd = new StringBuilder("guardsynth");
+    boolean named = false;
+    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+      named |= arg.equals("--run-name") || arg.startsWith("--run-name=");
+      cmd.append(' ').append(arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    if (!named) {
+      cmd.append(" --run-name ").append(name);
+    }
+    return cmd.toString();
   }
 }

@@ -45,20 +45,6 @@ final class TeacherOptions {
     if (provider == null && baseUrl != null && t.provider().equals("replay")) {
       p = "openai";
     }
-    return config.withTeacher(
-        new TeacherConfig(
-            p,
-            baseUrl != null ? baseUrl : t.baseUrl(),
-            model != null ? model : t.model(),
-            apiKeyEnv != null ? apiKeyEnv : t.apiKeyEnv(),
-            t.temperature(),
-            t.maxTokens(),
-            t.timeoutSeconds(),
-            t.concurrency(),
-            t.requestsPerMinute(),
-            t.tokensPerMinute(),
-            t.maxRetries(),
-            t.cassette(),
-            t.prices()));
+    return config.withTeacher(t.withEndpoint(p, baseUrl, model, apiKeyEnv));
   }
 }

@@ -54,21 +54,7 @@ public final class ConfigLoader {
     Function<String, String> resolve =
         p -> p == null ? null : base.resolve(p).normalize().toString();
     TeacherConfig t = raw.teacher();
-    TeacherConfig teacher =
-        new TeacherConfig(
-            t.provider(),
-            t.baseUrl(),
-            t.model(),
-            t.apiKeyEnv(),
-            t.temperature(),
-            t.maxTokens(),
-            t.timeoutSeconds(),
-            t.concurrency(),
-            t.requestsPerMinute(),
-            t.tokensPerMinute(),
-            t.maxRetries(),
-            resolve.apply(t.cassette()),
-            t.prices());
+    TeacherConfig teacher = t.withCassette(resolve.apply(t.cassette()));
     DedupConfig d = raw.dedup();
     return new GuardsynthConfig(
         raw.name(),
@@ -80,7 +66,8 @@ public final class ConfigLoader {
         new DedupConfig(
             d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
         raw.export(),
-        resolve.apply(raw.output()));
+        resolve.apply(raw.output()),
+        raw.budget());
   }
 
   /** The defaults, with paths resolved against {@code base} (used when no config is given). */

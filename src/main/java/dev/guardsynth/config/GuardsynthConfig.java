@@ -12,6 +12,7 @@ import java.util.List;
  * @param prompts the folder of prompt templates
  * @param rules rule set files; each adds one language (and its rules) to the plan
  * @param output the folder that holds run directories
+ * @param budget limits on teacher spending; reaching one stops the run, resumable
  */
 public record GuardsynthConfig(
     String name,
@@ -22,14 +23,13 @@ public record GuardsynthConfig(
     TargetsConfig targets,
     DedupConfig dedup,
     ExportConfig export,
-    String output) {
+    String output,
+    BudgetConfig budget) {
   public GuardsynthConfig {
     name = Check.orDefault(name, "default");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw new IllegalArgumentException(
-          "name: '"
-              + name
-              + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+          "name: '" + name + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
     }
     teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");
@@ -39,25 +39,41 @@ public record GuardsynthConfig(
     dedup = dedup == null ? DedupConfig.defaults() : dedup;
     export = export == null ? ExportConfig.defaults() : export;
     output = Check.orDefault(output, "output");
+    budget = budget == null ? BudgetConfig.unlimited() : budget;
+  }
+
+  /** A config without a budget section. */
+  public GuardsynthConfig(
+      String name,
+      TeacherConfig teacher,
+      String taxonomy,
+      String prompts,
+      List<String> rules,
+      TargetsConfig targets,
+      DedupConfig dedup,
+      ExportConfig export,
+      String output) {
+    this(name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, null);
   }
 
   public GuardsynthConfig withName(String newName) {
-    return new GuardsynthConfig(
-        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output);
+    return new GuardsynthConfig(newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
-    return new GuardsynthConfig(
-        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output);
+    return new GuardsynthConfig(name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
-    return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output);
+    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, budget);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
+    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, budget);
+  }
+
+  public GuardsynthConfig withBudget(BudgetConfig newBudget) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output);
+        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, newBudget);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param requests prompts sent (or answered from the journal)
  * @param fromJournal replies taken from the journal of an earlier, interrupted run
  * @param refusalsByCategory refusals per category id
+ * @param failed prompts whose request failed for good (after retries); they have no candidates
  */
 public record GenerateResult(
     int requests,
@@ -21,7 +22,8 @@ public record GenerateResult(
     long refusals,
     long unparseable,
     Usage usage,
-    Map<String, Long> refusalsByCategory) {
+    Map<String, Long> refusalsByCategory,
+    int failed) {
   public GenerateResult {
     refusalsByCategory = Map.copyOf(refusalsByCategory);
   }

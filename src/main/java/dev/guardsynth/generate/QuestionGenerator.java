@@ -4,6 +4,7 @@ import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Source;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherReply;
@@ -40,20 +41,34 @@ public final class QuestionGenerator {
         prompt.sample());
   }
 
+  /** Runs the stage; the first prompt that fails for good stops it with its exception. */
   public GenerateResult run(List<PromptSpec> prompts, Consumer<Candidate> out)
+      throws TeacherException, InterruptedException {
+    return run(prompts, out, null);
+  }
+
+  /**
+   * Runs the stage. A prompt whose request fails for good goes to {@code failures} and the others
+   * go on; with {@code failures} null, it stops the stage with its exception instead.
+   */
+  public GenerateResult run(
+      List<PromptSpec> prompts, Consumer<Candidate> out, Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
     List<TeacherRequest> requests = prompts.stream().map(p -> request(p, config)).toList();
     Set<String> seen = new HashSet<>();
     var counts =
         new Object() {
           int fromJournal;
+          int failed;
           long returned, questions, candidates, duplicates, refusals, unparseable;
           Usage usage = Usage.ZERO;
           final TreeMap<String, Long> refusalsByCategory = new TreeMap<>();
         };
     runner.run(
         requests,
-        (i, answer) -> {
+        new RequestRunner.Sink() {
+          @Override
+          public void accept(int i, RequestRunner.Answer answer) {
           PromptSpec prompt = prompts.get(i);
           TeacherReply reply = answer.reply();
           if (answer.fromJournal()) {
@@ -85,6 +100,16 @@ public final class QuestionGenerator {
               counts.duplicates++;
             }
           }
+          }
+
+          @Override
+          public void failed(int i, RequestRunner.Failure failure) throws TeacherException {
+            if (failures == null) {
+              throw failure.cause();
+            }
+            counts.failed++;
+            failures.accept(FailedRequest.of("generate", prompts.get(i).id(), failure));
+          }
         });
     return new GenerateResult(
         prompts.size(),
@@ -96,6 +121,7 @@ public final class QuestionGenerator {
         counts.refusals,
         counts.unparseable,
         counts.usage,
-        counts.refusalsByCategory);
+        counts.refusalsByCategory,
+        counts.failed);
   }
 }

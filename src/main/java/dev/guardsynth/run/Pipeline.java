@@ -13,10 +13,16 @@ import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.prompt.GuardPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.Journal;
+import dev.guardsynth.teacher.OpenAiBatch;
+import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
+import dev.guardsynth.teacher.StopSignal;
+import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.Teacher;
 import dev.guardsynth.teacher.TeacherException;
+import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.teacher.Teachers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +47,29 @@ public final class Pipeline {
    * @param record a cassette to record teacher replies into, or null
    * @param env where API keys are read from (the process environment in production)
    * @param retryBaseDelay the first retry's wait (zero in tests)
+   * @param stop set to stop the run cleanly (Ctrl-C); checked between stages and by the teacher
+   * @param progress receives progress of teacher requests
+   * @param stopGrace how long requests in flight may finish after a stop
    */
   public record Options(
-      Path record, Map<String, String> env, Duration retryBaseDelay, Clock clock) {}
+      Path record,
+      Map<String, String> env,
+      Duration retryBaseDelay,
+      Clock clock,
+      StopSignal stop,
+      Progress.Listener progress,
+      Duration stopGrace) {
+    public Options {
+      stop = stop == null ? new StopSignal() : stop;
+      progress = progress == null ? Progress.Listener.NONE : progress;
+      stopGrace = stopGrace == null ? RequestRunner.DEFAULT_STOP_GRACE : stopGrace;
+    }
+
+    /** Options with no stop signal and no progress display. */
+    public Options(Path record, Map<String, String> env, Duration retryBaseDelay, Clock clock) {
+      this(record, env, retryBaseDelay, clock, null, null, null);
+    }
+  }
 
   private final GuardsynthConfig config;
   private final Options options;
@@ -63,23 +90,58 @@ public final class Pipeline {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
     String detectSystem = GuardPrompts.detectSystem(Path.of(config.prompts()), planner.taxonomy());
-    try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record())) {
+    boolean batchMode = config.teacher().mode().equals("batch");
+    try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
+        OpenAiBatch batch = batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
+      TeacherSession session = new TeacherSession(config, options, dir, teacher, batch);
       try {
         List<PromptSpec> prompts = plan(planner, log);
-        generate(prompts, teacher, log);
+        options.stop().check();
+        generate(prompts, session, log);
+        options.stop().check();
         export(detectSystem, log);
         log.finish("complete");
         return log.asMap();
+      } catch (StoppedException e) {
+        log.put("stop_reason", e.getMessage());
+        log.finish("stopped");
+        throw e;
       } catch (InterruptedException e) {
         log.finish("stopped");
         throw e;
       } catch (TeacherException | RuntimeException e) {
         log.finish("failed");
         throw e;
+      } finally {
+        log.put("usage", session.usage());
+        if (session.usedTeacher()) {
+          LOG.log(Level.INFO, session.summary());
+        }
       }
     }
+  }
+
+  /**
+   * What {@link #run} would send to the teacher, without sending anything or writing any file:
+   * prompts per stage, requests the journal does not answer yet, and their estimated tokens and
+   * cost against the budget.
+   */
+  public RunPlan dryRun() {
+    PromptPlanner planner = PromptPlanner.open(config);
+    List<PromptSpec> prompts = planner.plan();
+    List<TeacherRequest> requests =
+        prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList();
+    return RunPlan.estimate(
+        config,
+        dir,
+        List.of(
+            new RunPlan.StageRequests(
+                "generate",
+                requests,
+                prompts.stream().map(PromptSpec::count).toList(),
+                dir.responses())));
   }
 
   private List<PromptSpec> plan(PromptPlanner planner, RunLog log) {
@@ -91,7 +153,7 @@ public final class Pipeline {
     return prompts;
   }
 
-  private void generate(List<PromptSpec> prompts, Teacher teacher, RunLog log)
+  private void generate(List<PromptSpec> prompts, TeacherSession session, RunLog log)
       throws TeacherException, InterruptedException {
     String fingerprint =
         Ids.sha256Hex(Ids.sha256File(dir.prompts()) + Json.write(config.teacher()));
@@ -101,15 +163,26 @@ public final class Pipeline {
     }
     long start = System.nanoTime();
     GenerateResult result;
+    List<FailedRequest> failures = new ArrayList<>();
     try (Journal journal = Journal.open(dir.responses());
         JsonlWriter out = JsonlWriter.create(dir.candidates())) {
-      RequestRunner runner =
-          new RequestRunner(teacher, config.teacher(), journal, options.retryBaseDelay());
-      result = new QuestionGenerator(runner, config.teacher()).run(prompts, out::write);
+      RequestRunner runner = session.runner("generate", journal);
+      result = new QuestionGenerator(runner, config.teacher()).run(prompts, out::write, failures::add);
+      session.checkTolerance("generate", prompts.size(), failures);
       out.commit();
+    } catch (StoppedException e) {
+      log.stage("generate", "stopped", null, seconds(start), Map.of("reason", e.getMessage()));
+      throw e;
+    } finally {
+      session.recordFailures("generate", failures);
     }
-    log.stage("generate", "complete", fingerprint, seconds(start), result);
-    log.put("usage", result.usage());
+    // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
+    log.stage(
+        "generate",
+        "complete",
+        failures.isEmpty() ? fingerprint : null,
+        seconds(start),
+        result);
     LOG.log(
         Level.INFO,
         "generate: {0} requests ({1} from the journal), {2} candidates, {3} exact duplicates, {4} refusals, {5} unparseable lines",
@@ -123,8 +196,7 @@ public final class Pipeline {
 
   private void export(String detectSystem, RunLog log) {
     String fingerprint =
-        Ids.sha256Hex(
-            Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
+        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
     if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
@@ -134,8 +206,7 @@ public final class Pipeline {
     try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class)) {
       questions = in.stream().toList();
     }
-    ExportResult result =
-        new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
+    ExportResult result = new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
     log.stage("export", "complete", fingerprint, seconds(start), result);
     LOG.log(Level.INFO, "export: {0} questions into {1}", result.questions(), dir.dataset());
   }

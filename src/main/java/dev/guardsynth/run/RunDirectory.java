@@ -21,6 +21,16 @@ public record RunDirectory(Path root) {
     return root.resolve("dataset");
   }
 
+  /** Requests that failed for good, with their errors; a re-run retries exactly these. */
+  public Path failures() {
+    return root.resolve("failures.jsonl");
+  }
+
+  /** The batches {@code stage} submitted in {@code teacher.mode: batch}, so a resume polls them. */
+  public Path batches(String stage) {
+    return root.resolve("batches-" + stage + ".json");
+  }
+
   public Path runJson() {
     return root.resolve("run.json");
   }

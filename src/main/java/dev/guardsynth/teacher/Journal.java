@@ -7,6 +7,7 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +15,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * An append-only JSONL file of answered requests, keyed by {@link TeacherRequest#key()}. Used as
  * the run's request journal (so a resumed run never pays for a request twice) and as a replay
  * cassette. Each entry is flushed as it arrives, so a hard kill loses only replies in flight; a
- * last line cut short by such a kill is ignored on reopening. Thread-safe.
+ * last line cut short by such a kill is dropped on reopening. Thread-safe.
  */
 public final class Journal implements Closeable {
   private final Path file;
   private final Map<String, TeacherReply> replies = new ConcurrentHashMap<>();
+  private final Set<String> batchKeys = ConcurrentHashMap.newKeySet();
   private BufferedWriter out; // opened on first append
 
   private Journal(Path file) {
@@ -41,12 +45,19 @@ public final class Journal implements Closeable {
   }
 
   private void load() {
-    List<String> lines;
+    String text;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new InputException(file + ": cannot read the journal: " + e.getMessage(), e);
     }
+    int complete = text.lastIndexOf('\n') + 1;
+    if (complete < text.length()) {
+      // A line cut short by a hard kill: drop it, so the next append starts on a line of its own.
+      // Its request is simply sent again.
+      truncate(text.substring(0, complete).getBytes(StandardCharsets.UTF_8).length);
+    }
+    List<String> lines = text.substring(0, complete).lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.isBlank()) {
@@ -55,10 +66,10 @@ public final class Journal implements Closeable {
       try {
         JournalEntry entry = Json.LENIENT.readValue(line, JournalEntry.class);
         replies.put(entry.key(), entry.reply());
-      } catch (JsonProcessingException e) {
-        if (i == lines.size() - 1) {
-          continue; // A line cut short by a hard kill: its request is simply sent again.
+        if (entry.viaBatch()) {
+          batchKeys.add(entry.key());
         }
+      } catch (JsonProcessingException e) {
         throw new InputException(
             file
                 + ":"
@@ -67,6 +78,14 @@ public final class Journal implements Closeable {
                 + e.getOriginalMessage()
                 + "); restore the file or delete it to start over");
       }
+    }
+  }
+
+  private void truncate(long size) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(size);
+    } catch (IOException e) {
+      throw new UncheckedIOException("dropping the cut-short last line of " + file, e);
     }
   }
 
@@ -82,8 +101,21 @@ public final class Journal implements Closeable {
     return replies.size();
   }
 
+  /** Calls {@code action} with every reply and whether it came through the Batch API. */
+  public void forEachReply(BiConsumer<TeacherReply, Boolean> action) {
+    replies.forEach((key, reply) -> action.accept(reply, batchKeys.contains(key)));
+  }
+
   /** Appends and flushes one entry. */
-  public synchronized void append(TeacherRequest request, TeacherReply reply) {
+  public void append(TeacherRequest request, TeacherReply reply) {
+    append(request, reply, false);
+  }
+
+  /**
+   * Appends and flushes one entry; {@code batch} marks a reply from the Batch API, billed at the
+   * batch price.
+   */
+  public synchronized void append(TeacherRequest request, TeacherReply reply, boolean batch) {
     String key = request.key();
     try {
       if (out == null) {
@@ -95,10 +127,13 @@ public final class Journal implements Closeable {
             Files.newBufferedWriter(
                 file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
-      out.write(Json.write(new JournalEntry(key, request, reply)));
+      out.write(Json.write(new JournalEntry(key, request, reply, batch ? true : null)));
       out.write('\n');
       out.flush();
       replies.put(key, reply);
+      if (batch) {
+        batchKeys.add(key);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("appending to " + file, e);
     }

@@ -16,27 +16,42 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama, LM
- * Studio...), through the official openai-java client. The client's own retries are off: the caller
- * retries, so that every attempt is counted and limited in one place. Thread-safe.
+ * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama,
+ * LM Studio...), through the official openai-java client. The client's own retries are off: the
+ * caller retries, so that every attempt is counted and limited in one place. Thread-safe.
  */
 public final class OpenAiTeacher implements Teacher {
   private final OpenAIClient client;
   private final String baseUrl;
+  private final String apiKey; // only to scrub it from error messages that might echo it
 
   /**
    * @param apiKey the key itself, read by the caller from the environment; kept only inside the
    *     client
    */
   public OpenAiTeacher(String baseUrl, String apiKey, Duration timeout) {
+    this(baseUrl, apiKey, timeout, 5);
+  }
+
+  /**
+   * @param connections idle connections to keep open: the runner's concurrency, so that steady
+   *     traffic reuses connections instead of opening new ones
+   */
+  public OpenAiTeacher(String baseUrl, String apiKey, Duration timeout, int connections) {
     this.baseUrl = baseUrl;
-    this.client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl(baseUrl)
-            .apiKey(apiKey == null || apiKey.isEmpty() ? "unused" : apiKey)
-            .timeout(timeout)
-            .maxRetries(0)
-            .build();
+    this.apiKey = apiKey == null ? "" : apiKey;
+    this.client = client(baseUrl, apiKey, timeout, connections);
+  }
+
+  static OpenAIClient client(String baseUrl, String apiKey, Duration timeout, int connections) {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl(baseUrl)
+        .apiKey(apiKey == null || apiKey.isEmpty() ? "unused" : apiKey)
+        .timeout(timeout)
+        .maxRetries(0)
+        .maxIdleConnections(Math.max(5, connections))
+        .keepAliveDuration(Duration.ofMinutes(5))
+        .build();
   }
 
   @Override
@@ -72,30 +87,34 @@ public final class OpenAiTeacher implements Teacher {
               .orElse(Usage.ZERO);
       return new TeacherReply(text, completion.model(), usage);
     } catch (OpenAIServiceException e) {
-      throw fromStatus(request, e);
+      throw fromStatus(where(request), e, apiKey);
     } catch (OpenAIIoException e) {
-      boolean timeout = hasCause(e, InterruptedIOException.class);
-      throw new TeacherException(
-          timeout ? TeacherException.Kind.TIMEOUT : TeacherException.Kind.CONNECTION,
-          where(request)
-              + (timeout ? " did not answer in time" : " could not be reached")
-              + "; check base_url and that the server is running",
-          null,
-          e);
+      throw fromIo(where(request), e);
     } catch (OpenAIInvalidDataException e) {
       throw new TeacherException(
           TeacherException.Kind.MALFORMED,
           where(request)
               + " sent a reply that is not a chat completion: "
-              + firstLine(e.getMessage()),
+              + scrub(firstLine(e.getMessage()), apiKey),
           null,
           e);
     }
   }
 
-  private TeacherException fromStatus(TeacherRequest request, OpenAIServiceException e) {
+  static TeacherException fromIo(String where, OpenAIIoException e) {
+    boolean timeout = hasCause(e, InterruptedIOException.class);
+    return new TeacherException(
+        timeout ? TeacherException.Kind.TIMEOUT : TeacherException.Kind.CONNECTION,
+        where
+            + (timeout ? " did not answer in time" : " dropped the connection or could not be reached")
+            + "; check base_url and that the server is running",
+        null,
+        e);
+  }
+
+  static TeacherException fromStatus(String where, OpenAIServiceException e, String apiKey) {
     int status = e.statusCode();
-    String message = where(request) + " answered HTTP " + status;
+    String message = where + " answered HTTP " + status;
     TeacherException.Kind kind;
     if (status == 401 || status == 403) {
       kind = TeacherException.Kind.AUTH;
@@ -108,9 +127,16 @@ public final class OpenAiTeacher implements Teacher {
       kind = TeacherException.Kind.TIMEOUT;
     } else {
       kind = TeacherException.Kind.BAD_REQUEST;
-      message += ": " + firstLine(e.getMessage()) + "; check the model name and parameters";
+      message +=
+          ": " + scrub(firstLine(e.getMessage()), apiKey) + "; check the model name and parameters";
     }
-    return new TeacherException(kind, message, retryAfter(e.headers().values("retry-after")), e);
+    // The provider's error body for a rejected key may echo part of the key, so it is not kept as
+    // the cause (whose message -x would print).
+    return new TeacherException(
+        kind,
+        message,
+        retryAfter(e.headers().values("retry-after")),
+        kind == TeacherException.Kind.AUTH ? null : e);
   }
 
   /** Reads Retry-After as seconds or an HTTP date; null when absent or unreadable. */
@@ -136,6 +162,14 @@ public final class OpenAiTeacher implements Teacher {
     return "teacher 'openai' at " + baseUrl + " (model '" + request.model() + "')";
   }
 
+  /** {@code text} with every occurrence of the key replaced, in case a server echoes it. */
+  static String scrub(String text, String apiKey) {
+    if (text == null || apiKey == null || apiKey.length() < 4) {
+      return text;
+    }
+    return text.replace(apiKey, "***");
+  }
+
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
@@ -145,7 +179,7 @@ public final class OpenAiTeacher implements Teacher {
     return false;
   }
 
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     if (s == null) {
       return "";
     }

@@ -22,4 +22,27 @@ public record TeacherRequest(
   public String key() {
     return Ids.sha256Hex(Json.write(this)).substring(0, 32);
   }
+
+  /**
+   * A rough count of the input tokens, for rate limits, budgets and dry runs before the teacher
+   * reports the real one: a token per four ASCII characters and one per other character (Hangul
+   * and CJK run close to a token per character), plus a few per message. Errs high.
+   */
+  public long estimatedInputTokens() {
+    long ascii = 0;
+    long other = 0;
+    for (ChatMessage m : messages) {
+      String text = m.content();
+      for (int i = 0; i < text.length(); ) {
+        int cp = text.codePointAt(i);
+        if (cp < 128) {
+          ascii++;
+        } else {
+          other++;
+        }
+        i += Character.charCount(cp);
+      }
+    }
+    return (ascii + 3) / 4 + other + 4L * messages.size();
+  }
 }

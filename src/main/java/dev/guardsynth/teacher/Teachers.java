@@ -30,14 +30,39 @@ public final class Teachers {
               new OpenAiTeacher(
                   config.baseUrl(),
                   apiKey(config, env),
+                  Duration.ofSeconds(config.timeoutSeconds()),
+                  config.concurrency());
+          case "anthropic" ->
+              LangChainTeacher.anthropic(
+                  config.baseUrl(),
+                  apiKey(config, env),
+                  config.model(),
                   Duration.ofSeconds(config.timeoutSeconds()));
+          case "ollama" ->
+              LangChainTeacher.ollama(
+                  config.baseUrl(), config.model(), Duration.ofSeconds(config.timeoutSeconds()));
           default ->
               throw new ConfigException(
                   "teacher.provider: '"
                       + config.provider()
-                      + "' is not available in this build; use openai or replay");
+                      + "' is not known; use one of "
+                      + String.join(", ", TeacherConfig.PROVIDERS));
         };
     return record == null ? teacher : new RecordingTeacher(teacher, record);
+  }
+
+  /**
+   * Opens the OpenAI Batch API client for {@code mode: batch}, with the key from {@code env}.
+   *
+   * @throws ConfigException when the provider is not {@code openai}
+   */
+  public static OpenAiBatch openBatch(TeacherConfig config, Map<String, String> env) {
+    if (!config.provider().equals("openai")) {
+      throw new ConfigException(
+          "teacher.mode: 'batch' needs provider openai, not '" + config.provider() + "'; use mode: sync");
+    }
+    return new OpenAiBatch(
+        config.baseUrl(), apiKey(config, env), Duration.ofSeconds(config.timeoutSeconds()));
   }
 
   /** The API key from the variable {@code api_key_env} names; an error naming it when unset. */

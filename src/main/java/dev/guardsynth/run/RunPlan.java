@@ -1,0 +1,168 @@
+package dev.guardsynth.run;
+
+import dev.guardsynth.config.BudgetConfig;
+import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.teacher.Journal;
+import dev.guardsynth.teacher.Ledger;
+import dev.guardsynth.teacher.TeacherReply;
+import dev.guardsynth.teacher.TeacherRequest;
+import dev.guardsynth.teacher.Usage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code run --dry-run} reports: per stage, the prompts, how many the journal already
+ * answers, and the requests still to send with their estimated tokens and cost, against the
+ * budget. Estimates: input tokens from the text ({@link TeacherRequest#estimatedInputTokens()});
+ * output tokens from the journal's replies when it has some, otherwise about 40 per question
+ * asked; the upper bound uses {@code max_tokens}. Immutable.
+ *
+ * @param spent what the run directory's journal holds already (counted against the budget)
+ * @param budgetVerdict one sentence: whether the budget lets the run finish
+ */
+public record RunPlan(
+    String runDirectory,
+    String mode,
+    List<StagePlan> stages,
+    BudgetConfig budget,
+    Ledger.Spent spent,
+    String budgetVerdict) {
+
+  /** Output tokens per question asked, when the journal has no replies to learn from. */
+  static final int TOKENS_PER_QUESTION = 40;
+
+  /**
+   * @param prompts requests the stage makes
+   * @param inJournal of them, answered by the journal already
+   * @param toSend requests that would be sent
+   */
+  public record StagePlan(
+      String stage,
+      int prompts,
+      int inJournal,
+      int toSend,
+      long estimatedInputTokens,
+      long estimatedOutputTokens,
+      long maxOutputTokens,
+      double estimatedCostUsd,
+      double maxCostUsd) {}
+
+  /**
+   * A stage's requests and the journal that answers them.
+   *
+   * @param questionsAsked per request, how many questions (or items) it asks for
+   */
+  record StageRequests(
+      String stage, List<TeacherRequest> requests, List<Integer> questionsAsked, Path journal) {}
+
+  static RunPlan estimate(GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages) {
+    TeacherConfig teacher = config.teacher();
+    boolean batch = teacher.mode().equals("batch");
+    Ledger ledger = new Ledger(teacher, config.budget());
+    List<StagePlan> plans = new ArrayList<>();
+    long sendRequests = 0;
+    long sendTokens = 0;
+    double sendCost = 0;
+    for (StageRequests s : stages) {
+      Journal journal = Files.exists(s.journal()) ? Journal.open(s.journal()) : null;
+      long[] observed = new long[2]; // replies with usage, their output tokens
+      if (journal != null) {
+        ledger.addJournal(journal);
+        journal.forEachReply(
+            (reply, b) -> {
+              if (reply.usage().total() > 0) {
+                observed[0]++;
+                observed[1] += reply.usage().outputTokens();
+              }
+            });
+      }
+      int inJournal = 0;
+      long input = 0;
+      long output = 0;
+      long maxOutput = 0;
+      double cost = 0;
+      double maxCost = 0;
+      for (int i = 0; i < s.requests().size(); i++) {
+        TeacherRequest r = s.requests().get(i);
+        TeacherReply earlier = journal == null ? null : journal.find(r.key()).orElse(null);
+        if (earlier != null) {
+          inJournal++;
+          continue;
+        }
+        long in = r.estimatedInputTokens();
+        long out =
+            observed[0] > 0
+                ? Math.round((double) observed[1] / observed[0])
+                : Math.min(r.maxTokens(), (long) s.questionsAsked().get(i) * TOKENS_PER_QUESTION + 20);
+        out = Math.min(out, r.maxTokens());
+        input += in;
+        output += out;
+        maxOutput += r.maxTokens();
+        cost += price(teacher, r.model(), new Usage(in, out), batch);
+        maxCost += price(teacher, r.model(), new Usage(in, r.maxTokens()), batch);
+      }
+      if (journal != null) {
+        journal.close();
+      }
+      int toSend = s.requests().size() - inJournal;
+      plans.add(
+          new StagePlan(
+              s.stage(), s.requests().size(), inJournal, toSend, input, output, maxOutput,
+              round(cost), round(maxCost)));
+      sendRequests += toSend;
+      sendTokens += input + output;
+      sendCost += cost;
+    }
+    return new RunPlan(
+        dir.root().toString(),
+        teacher.mode(),
+        plans,
+        config.budget(),
+        ledger.spent(),
+        verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost));
+  }
+
+  private static String verdict(
+      BudgetConfig budget, Ledger.Spent spent, long requests, long tokens, double cost) {
+    if (!budget.hasLimits()) {
+      return "no budget set";
+    }
+    List<String> over = new ArrayList<>();
+    if (budget.maxRequests() != null && spent.requests() + requests > budget.maxRequests()) {
+      over.add(
+          "max_requests " + budget.maxRequests() + " < " + (spent.requests() + requests)
+              + " requests");
+    }
+    if (budget.maxTokens() != null && spent.tokens() + tokens > budget.maxTokens()) {
+      over.add("max_tokens " + budget.maxTokens() + " < about " + (spent.tokens() + tokens) + " tokens");
+    }
+    if (budget.maxCostUsd() != null && spent.costUsd() + cost > budget.maxCostUsd()) {
+      over.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "max_cost_usd %.4f < about $%.4f",
+              budget.maxCostUsd(),
+              spent.costUsd() + cost));
+    }
+    return over.isEmpty()
+        ? "within the budget"
+        : "the budget stops the run before it finishes (" + String.join("; ", over)
+            + "); it stops with exit code 3 and resumes when the budget is raised";
+  }
+
+  private static double price(TeacherConfig teacher, String model, Usage usage, boolean batch) {
+    TeacherConfig.Price p = teacher.priceOf(model);
+    if (p == null) {
+      return 0;
+    }
+    double usd = (usage.inputTokens() * p.input() + usage.outputTokens() * p.output()) / 1e6;
+    return batch ? usd * Ledger.BATCH_PRICE_FACTOR : usd;
+  }
+
+  private static double round(double usd) {
+    return Math.round(usd * 1e6) / 1e6;
+  }
+}
