@@ -6,7 +6,9 @@ import dev.guardsynth.run.RunPlan;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** Prints a {@link RunPlan}: a table on stderr for people, or JSON on stdout with {@code --json}. */
+/**
+ * Prints a {@link RunPlan}: a table on stderr for people, or JSON on stdout with {@code --json}.
+ */
 final class DryRunReport {
   private DryRunReport() {}
 
@@ -16,11 +18,19 @@ final class DryRunReport {
       out.flush();
       return Main.OK;
     }
-    err.println("dry run: nothing is sent; run directory " + plan.runDirectory() + ", mode " + plan.mode());
+    err.println(
+        "dry run: nothing is sent; run directory " + plan.runDirectory() + ", mode " + plan.mode());
     err.printf(
         Locale.ROOT,
         "%-10s %8s %10s %8s %14s %14s %12s %12s%n",
-        "stage", "prompts", "in journal", "to send", "input tokens", "output tokens", "est. cost", "max cost");
+        "stage",
+        "prompts",
+        "in journal",
+        "to send",
+        "input tokens",
+        "output tokens",
+        "est. cost",
+        "max cost");
     for (RunPlan.StagePlan s : plan.stages()) {
       err.printf(
           Locale.ROOT,
@@ -45,8 +55,12 @@ final class DryRunReport {
         "budget: "
             + (!b.hasLimits()
                 ? "none"
-                : "max_requests " + orNone(b.maxRequests()) + ", max_tokens " + orNone(b.maxTokens())
-                    + ", max_cost_usd " + orNone(b.maxCostUsd()))
+                : "max_requests "
+                    + orNone(b.maxRequests())
+                    + ", max_tokens "
+                    + orNone(b.maxTokens())
+                    + ", max_cost_usd "
+                    + orNone(b.maxCostUsd()))
             + " -> "
             + plan.budgetVerdict());
     err.flush();

@@ -22,18 +22,28 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
-    footer = {"", "Example (offline):", "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"})
+    description =
+        "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
+    footer = {
+      "",
+      "Example (offline):",
+      "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"
+    })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
-  @Option(names = "--run-name", paramLabel = "NAME", description = "Run folder name under output/ (default: the config's name).")
+  @Option(
+      names = "--run-name",
+      paramLabel = "NAME",
+      description = "Run folder name under output/ (default: the config's name).")
   String runName;
 
-  @Option(names = "--json", description = "Print run.json's content (or, with --dry-run, the plan) on stdout.")
+  @Option(
+      names = "--json",
+      description = "Print run.json's content (or, with --dry-run, the plan) on stdout.")
   boolean json;
 
   @Option(
@@ -108,7 +118,9 @@ final class RunCommand implements Callable<Integer> {
     boolean named = false;
     for (String arg : spec.commandLine().getParseResult().originalArgs()) {
       named |= arg.equals("--run-name") || arg.startsWith("--run-name=");
-      cmd.append(' ').append(arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+      cmd.append(' ')
+          .append(
+              arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
     }
     if (!named) {
       cmd.append(" --run-name ").append(name);

@@ -1,9 +1,9 @@
 package dev.guardsynth.config;
 
 /**
- * Limits on what one run directory may spend on the teacher, counted over every session of the
- * run (replies already in the journal count as spent). Reaching a limit stops the run cleanly with
- * exit code 3; raising it and running again resumes. A null limit is no limit. Immutable.
+ * Limits on what one run directory may spend on the teacher, counted over every session of the run
+ * (replies already in the journal count as spent). Reaching a limit stops the run cleanly with exit
+ * code 3; raising it and running again resumes. A null limit is no limit. Immutable.
  *
  * @param maxRequests teacher replies paid for
  * @param maxTokens input plus output tokens

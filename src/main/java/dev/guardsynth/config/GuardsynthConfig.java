@@ -29,7 +29,9 @@ public record GuardsynthConfig(
     name = Check.orDefault(name, "default");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw new IllegalArgumentException(
-          "name: '" + name + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+          "name: '"
+              + name
+              + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
     }
     teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");
@@ -57,19 +59,23 @@ public record GuardsynthConfig(
   }
 
   public GuardsynthConfig withName(String newName) {
-    return new GuardsynthConfig(newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
+    return new GuardsynthConfig(
+        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
-    return new GuardsynthConfig(name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
+    return new GuardsynthConfig(
+        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
-    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, budget);
+    return new GuardsynthConfig(
+        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, budget);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
-    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, budget);
+    return new GuardsynthConfig(
+        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, budget);
   }
 
   public GuardsynthConfig withBudget(BudgetConfig newBudget) {

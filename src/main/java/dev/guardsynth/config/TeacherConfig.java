@@ -13,8 +13,8 @@ import java.util.Map;
  * @param prices USD per million tokens, by model: {@code {model: {input: 0.15, output: 0.6}}}
  * @param mode {@code sync} (one HTTP request per prompt) or {@code batch} (the OpenAI Batch API:
  *     slower, half the price)
- * @param failureTolerance the fraction of a stage's requests that may fail for good (after
- *     retries) while the run still completes; more than that and the run exits 1
+ * @param failureTolerance the fraction of a stage's requests that may fail for good (after retries)
+ *     while the run still completes; more than that and the run exits 1
  * @param circuitBreaker when to give up on a provider that keeps failing
  * @param batchPollSeconds for {@code mode: batch}: seconds between status checks of a batch
  */
@@ -80,8 +80,23 @@ public record TeacherConfig(
       String cassette,
       Map<String, Price> prices) {
     this(
-        provider, baseUrl, model, apiKeyEnv, temperature, maxTokens, timeoutSeconds, concurrency,
-        requestsPerMinute, tokensPerMinute, maxRetries, cassette, prices, null, null, null, null);
+        provider,
+        baseUrl,
+        model,
+        apiKeyEnv,
+        temperature,
+        maxTokens,
+        timeoutSeconds,
+        concurrency,
+        requestsPerMinute,
+        tokensPerMinute,
+        maxRetries,
+        cassette,
+        prices,
+        null,
+        null,
+        null,
+        null);
   }
 
   static TeacherConfig defaults() {
@@ -90,30 +105,70 @@ public record TeacherConfig(
   }
 
   /** This config with another endpoint; nulls keep the current values. */
-  public TeacherConfig withEndpoint(String provider, String baseUrl, String model, String apiKeyEnv) {
+  public TeacherConfig withEndpoint(
+      String provider, String baseUrl, String model, String apiKeyEnv) {
     return new TeacherConfig(
         provider != null ? provider : this.provider,
         baseUrl != null ? baseUrl : this.baseUrl,
         model != null ? model : this.model,
         apiKeyEnv != null ? apiKeyEnv : this.apiKeyEnv,
-        temperature, maxTokens, timeoutSeconds, concurrency, requestsPerMinute, tokensPerMinute,
-        maxRetries, cassette, prices, mode, failureTolerance, circuitBreaker, batchPollSeconds);
+        temperature,
+        maxTokens,
+        timeoutSeconds,
+        concurrency,
+        requestsPerMinute,
+        tokensPerMinute,
+        maxRetries,
+        cassette,
+        prices,
+        mode,
+        failureTolerance,
+        circuitBreaker,
+        batchPollSeconds);
   }
 
   /** This config with another cassette file. */
   public TeacherConfig withCassette(String newCassette) {
     return new TeacherConfig(
-        provider, baseUrl, model, apiKeyEnv, temperature, maxTokens, timeoutSeconds, concurrency,
-        requestsPerMinute, tokensPerMinute, maxRetries, newCassette, prices, mode, failureTolerance,
-        circuitBreaker, batchPollSeconds);
+        provider,
+        baseUrl,
+        model,
+        apiKeyEnv,
+        temperature,
+        maxTokens,
+        timeoutSeconds,
+        concurrency,
+        requestsPerMinute,
+        tokensPerMinute,
+        maxRetries,
+        newCassette,
+        prices,
+        mode,
+        failureTolerance,
+        circuitBreaker,
+        batchPollSeconds);
   }
 
   /** This config with another mode ({@code sync} or {@code batch}). */
   public TeacherConfig withMode(String newMode) {
     return new TeacherConfig(
-        provider, baseUrl, model, apiKeyEnv, temperature, maxTokens, timeoutSeconds, concurrency,
-        requestsPerMinute, tokensPerMinute, maxRetries, cassette, prices, newMode, failureTolerance,
-        circuitBreaker, batchPollSeconds);
+        provider,
+        baseUrl,
+        model,
+        apiKeyEnv,
+        temperature,
+        maxTokens,
+        timeoutSeconds,
+        concurrency,
+        requestsPerMinute,
+        tokensPerMinute,
+        maxRetries,
+        cassette,
+        prices,
+        newMode,
+        failureTolerance,
+        circuitBreaker,
+        batchPollSeconds);
   }
 
   /** The price of {@code model}: an exact entry, else the longest entry that prefixes it. */

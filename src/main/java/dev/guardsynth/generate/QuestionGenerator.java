@@ -69,37 +69,37 @@ public final class QuestionGenerator {
         new RequestRunner.Sink() {
           @Override
           public void accept(int i, RequestRunner.Answer answer) {
-          PromptSpec prompt = prompts.get(i);
-          TeacherReply reply = answer.reply();
-          if (answer.fromJournal()) {
-            counts.fromJournal++;
-          }
-          counts.usage = counts.usage.plus(reply.usage());
-          ParsedReply parsed = parser.parse(reply.text());
-          counts.returned += parsed.returned();
-          counts.unparseable += parsed.unparseable();
-          if (parsed.refusal()) {
-            counts.refusals++;
-            counts.refusalsByCategory.merge(prompt.category(), 1L, Long::sum);
-          }
-          List<String> questions = parsed.questions();
-          for (int q = 0; q < questions.size(); q++) {
-            counts.questions++;
-            Candidate candidate =
-                Candidate.of(
-                    questions.get(q),
-                    prompt.label(),
-                    prompt.category(),
-                    prompt.group(),
-                    prompt.language(),
-                    new Source(prompt.id(), reply.model(), q));
-            if (seen.add(candidate.id())) {
-              counts.candidates++;
-              out.accept(candidate);
-            } else {
-              counts.duplicates++;
+            PromptSpec prompt = prompts.get(i);
+            TeacherReply reply = answer.reply();
+            if (answer.fromJournal()) {
+              counts.fromJournal++;
             }
-          }
+            counts.usage = counts.usage.plus(reply.usage());
+            ParsedReply parsed = parser.parse(reply.text());
+            counts.returned += parsed.returned();
+            counts.unparseable += parsed.unparseable();
+            if (parsed.refusal()) {
+              counts.refusals++;
+              counts.refusalsByCategory.merge(prompt.category(), 1L, Long::sum);
+            }
+            List<String> questions = parsed.questions();
+            for (int q = 0; q < questions.size(); q++) {
+              counts.questions++;
+              Candidate candidate =
+                  Candidate.of(
+                      questions.get(q),
+                      prompt.label(),
+                      prompt.category(),
+                      prompt.group(),
+                      prompt.language(),
+                      new Source(prompt.id(), reply.model(), q));
+              if (seen.add(candidate.id())) {
+                counts.candidates++;
+                out.accept(candidate);
+              } else {
+                counts.duplicates++;
+              }
+            }
           }
 
           @Override

@@ -92,7 +92,8 @@ public final class Pipeline {
     String detectSystem = GuardPrompts.detectSystem(Path.of(config.prompts()), planner.taxonomy());
     boolean batchMode = config.teacher().mode().equals("batch");
     try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
-        OpenAiBatch batch = batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
+        OpenAiBatch batch =
+            batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       TeacherSession session = new TeacherSession(config, options, dir, teacher, batch);
@@ -167,7 +168,8 @@ public final class Pipeline {
     try (Journal journal = Journal.open(dir.responses());
         JsonlWriter out = JsonlWriter.create(dir.candidates())) {
       RequestRunner runner = session.runner("generate", journal);
-      result = new QuestionGenerator(runner, config.teacher()).run(prompts, out::write, failures::add);
+      result =
+          new QuestionGenerator(runner, config.teacher()).run(prompts, out::write, failures::add);
       session.checkTolerance("generate", prompts.size(), failures);
       out.commit();
     } catch (StoppedException e) {
@@ -178,11 +180,7 @@ public final class Pipeline {
     }
     // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
     log.stage(
-        "generate",
-        "complete",
-        failures.isEmpty() ? fingerprint : null,
-        seconds(start),
-        result);
+        "generate", "complete", failures.isEmpty() ? fingerprint : null, seconds(start), result);
     LOG.log(
         Level.INFO,
         "generate: {0} requests ({1} from the journal), {2} candidates, {3} exact duplicates, {4} refusals, {5} unparseable lines",
@@ -196,7 +194,8 @@ public final class Pipeline {
 
   private void export(String detectSystem, RunLog log) {
     String fingerprint =
-        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
+        Ids.sha256Hex(
+            Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
     if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
@@ -206,7 +205,8 @@ public final class Pipeline {
     try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class)) {
       questions = in.stream().toList();
     }
-    ExportResult result = new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
+    ExportResult result =
+        new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
     log.stage("export", "complete", fingerprint, seconds(start), result);
     LOG.log(Level.INFO, "export: {0} questions into {1}", result.questions(), dir.dataset());
   }

@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code run --dry-run} reports: per stage, the prompts, how many the journal already
- * answers, and the requests still to send with their estimated tokens and cost, against the
- * budget. Estimates: input tokens from the text ({@link TeacherRequest#estimatedInputTokens()});
- * output tokens from the journal's replies when it has some, otherwise about 40 per question
- * asked; the upper bound uses {@code max_tokens}. Immutable.
+ * What {@code run --dry-run} reports: per stage, the prompts, how many the journal already answers,
+ * and the requests still to send with their estimated tokens and cost, against the budget.
+ * Estimates: input tokens from the text ({@link TeacherRequest#estimatedInputTokens()}); output
+ * tokens from the journal's replies when it has some, otherwise about 40 per question asked; the
+ * upper bound uses {@code max_tokens}. Immutable.
  *
  * @param spent what the run directory's journal holds already (counted against the budget)
  * @param budgetVerdict one sentence: whether the budget lets the run finish
@@ -71,13 +71,12 @@ public record RunPlan(
       long[] observed = new long[2]; // replies with usage, their output tokens
       if (journal != null) {
         ledger.addJournal(journal);
-        journal.forEachReply(
-            (reply, b) -> {
-              if (reply.usage().total() > 0) {
-                observed[0]++;
-                observed[1] += reply.usage().outputTokens();
-              }
-            });
+        journal.forEachReply((reply, b) -> {
+          if (reply.usage().total() > 0) {
+            observed[0]++;
+            observed[1] += reply.usage().outputTokens();
+          }
+        });
       }
       int inJournal = 0;
       long input = 0;
@@ -96,7 +95,8 @@ public record RunPlan(
         long out =
             observed[0] > 0
                 ? Math.round((double) observed[1] / observed[0])
-                : Math.min(r.maxTokens(), (long) s.questionsAsked().get(i) * TOKENS_PER_QUESTION + 20);
+                : Math.min(
+                    r.maxTokens(), (long) s.questionsAsked().get(i) * TOKENS_PER_QUESTION + 20);
         out = Math.min(out, r.maxTokens());
         input += in;
         output += out;
@@ -110,8 +110,15 @@ public record RunPlan(
       int toSend = s.requests().size() - inJournal;
       plans.add(
           new StagePlan(
-              s.stage(), s.requests().size(), inJournal, toSend, input, output, maxOutput,
-              round(cost), round(maxCost)));
+              s.stage(),
+              s.requests().size(),
+              inJournal,
+              toSend,
+              input,
+              output,
+              maxOutput,
+              round(cost),
+              round(maxCost)));
       sendRequests += toSend;
       sendTokens += input + output;
       sendCost += cost;
@@ -133,11 +140,15 @@ public record RunPlan(
     List<String> over = new ArrayList<>();
     if (budget.maxRequests() != null && spent.requests() + requests > budget.maxRequests()) {
       over.add(
-          "max_requests " + budget.maxRequests() + " < " + (spent.requests() + requests)
+          "max_requests "
+              + budget.maxRequests()
+              + " < "
+              + (spent.requests() + requests)
               + " requests");
     }
     if (budget.maxTokens() != null && spent.tokens() + tokens > budget.maxTokens()) {
-      over.add("max_tokens " + budget.maxTokens() + " < about " + (spent.tokens() + tokens) + " tokens");
+      over.add(
+          "max_tokens " + budget.maxTokens() + " < about " + (spent.tokens() + tokens) + " tokens");
     }
     if (budget.maxCostUsd() != null && spent.costUsd() + cost > budget.maxCostUsd()) {
       over.add(
@@ -149,7 +160,8 @@ public record RunPlan(
     }
     return over.isEmpty()
         ? "within the budget"
-        : "the budget stops the run before it finishes (" + String.join("; ", over)
+        : "the budget stops the run before it finishes ("
+            + String.join("; ", over)
             + "); it stops with exit code 3 and resumes when the budget is raised";
   }
 

@@ -126,9 +126,20 @@ final class TeacherSession {
         byKind.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     throw new TeacherException(
         TeacherException.Kind.valueOf(mostCommon.toUpperCase(Locale.ROOT)),
-        stage + ": " + failures.size() + " of " + requests + " requests failed for good ("
-            + byKind + "; teacher.failure_tolerance " + tolerance + " allows " + allowed
-            + "); each is listed with its error in " + dir.failures() + ". Every other reply is"
+        stage
+            + ": "
+            + failures.size()
+            + " of "
+            + requests
+            + " requests failed for good ("
+            + byKind
+            + "; teacher.failure_tolerance "
+            + tolerance
+            + " allows "
+            + allowed
+            + "); each is listed with its error in "
+            + dir.failures()
+            + ". Every other reply is"
             + " journalled: run the same command again to retry only these, or raise"
             + " teacher.failure_tolerance to accept the loss. First error: "
             + failures.get(0).message());
@@ -163,16 +174,17 @@ final class TeacherSession {
             t.costUsd(),
             t.sentCostUsd()));
     Map<String, StageUsage> byModel = new TreeMap<>();
-    ledger.byStage().values().forEach(m -> m.forEach((model, u) -> byModel.merge(model, u, StageUsage::plus)));
+    ledger
+        .byStage()
+        .values()
+        .forEach(m -> m.forEach((model, u) -> byModel.merge(model, u, StageUsage::plus)));
     if (byModel.size() > 1) {
       line.append("; by model:");
       byModel.entrySet().stream()
           .sorted(Comparator.comparing(Map.Entry::getKey))
-          .forEach(
-              e ->
-                  line.append(
-                      String.format(
-                          Locale.ROOT, " %s $%.4f", e.getKey(), e.getValue().costUsd())));
+          .forEach(e ->
+              line.append(
+                  String.format(Locale.ROOT, " %s $%.4f", e.getKey(), e.getValue().costUsd())));
     }
     return line.toString();
   }

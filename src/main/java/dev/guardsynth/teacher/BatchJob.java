@@ -23,8 +23,8 @@ import java.util.Set;
  * the OpenAI Batch API as one or more batches, which are polled until done; their replies are
  * journalled like synchronous ones. The ids of submitted batches are kept in a state file in the
  * run directory before polling starts, so a run stopped while waiting (Ctrl-C, a crash) polls the
- * same batches when resumed instead of paying for them again. Requests a batch could not answer
- * are failures; running again submits them anew. Not thread-safe.
+ * same batches when resumed instead of paying for them again. Requests a batch could not answer are
+ * failures; running again submits them anew. Not thread-safe.
  */
 final class BatchJob {
   private static final System.Logger LOG = System.getLogger("guardsynth.teacher");
@@ -139,8 +139,9 @@ final class BatchJob {
       throws TeacherException, InterruptedException {
     runner.stopSignal().check();
     Path input =
-        runner.batchState().resolveSibling(
-            "batch-" + runner.stage() + "-" + (state.size() + 1) + ".input.jsonl");
+        runner
+            .batchState()
+            .resolveSibling("batch-" + runner.stage() + "-" + (state.size() + 1) + ".input.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
       for (int i : chunk) {
         out.write(OpenAiBatch.inputLine(requests.get(i)));
@@ -211,7 +212,9 @@ final class BatchJob {
     // Requests the batch ended without answering (expired, cancelled, failed validation).
     if (!status.status().equals("completed") || answered.size() < s.requests()) {
       for (int i = 0; i < requests.size(); i++) {
-        if (outcomes[i] == null && reserved.containsKey(i) && !answered.contains(requests.get(i).key())
+        if (outcomes[i] == null
+            && reserved.containsKey(i)
+            && !answered.contains(requests.get(i).key())
             && !isDuplicateOfEarlier(i)) {
           fail(
               i,
@@ -219,7 +222,11 @@ final class BatchJob {
                   status.status().equals("failed")
                       ? TeacherException.Kind.BAD_REQUEST
                       : TeacherException.Kind.TIMEOUT,
-                  runner.batch().where(model) + " batch " + s.id() + " ended '" + status.status()
+                  runner.batch().where(model)
+                      + " batch "
+                      + s.id()
+                      + " ended '"
+                      + status.status()
                       + "' without answering this request"
                       + (status.errors().isEmpty() ? "" : ": " + status.errors())
                       + "; run again to submit it anew"));
@@ -253,8 +260,14 @@ final class BatchJob {
       runner.ledger().release(e);
     }
     runner.ledger().failed(runner.stage(), requests.get(index).model());
-    LOG.log(Level.WARNING, "{0}: request {1} failed: {2}", runner.stage(), requests.get(index).key(), error.getMessage());
-    settle(index, new RequestRunner.Failed(new RequestRunner.Failure(requests.get(index), error, 1)));
+    LOG.log(
+        Level.WARNING,
+        "{0}: request {1} failed: {2}",
+        runner.stage(),
+        requests.get(index).key(),
+        error.getMessage());
+    settle(
+        index, new RequestRunner.Failed(new RequestRunner.Failure(requests.get(index), error, 1)));
   }
 
   private void settle(int index, RequestRunner.Outcome outcome) {
@@ -276,14 +289,21 @@ final class BatchJob {
       }
       if (outcome == null) {
         throw new BudgetExceededException(
-            "stopped: " + (budgetStop != null ? budgetStop : "budget reached") + "; "
-                + (requests.size() - i) + " of " + requests.size() + " " + runner.stage()
+            "stopped: "
+                + (budgetStop != null ? budgetStop : "budget reached")
+                + "; "
+                + (requests.size() - i)
+                + " of "
+                + requests.size()
+                + " "
+                + runner.stage()
                 + " requests not sent yet");
       }
       switch (outcome) {
         case RequestRunner.Answered a -> sink.accept(i, a.answer());
         case RequestRunner.Failed f -> sink.failed(i, f.failure());
-        case RequestRunner.Skipped s -> throw new IllegalStateException("batch results are never skipped");
+        case RequestRunner.Skipped s ->
+            throw new IllegalStateException("batch results are never skipped");
       }
     }
     return new RequestRunner.Result(requests.size(), fromJournal, sent, failed, 0);
@@ -340,10 +360,13 @@ final class BatchJob {
       return new ArrayList<>();
     }
     try {
-      return new ArrayList<>(Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Submitted>>() {}));
+      return new ArrayList<>(
+          Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Submitted>>() {}));
     } catch (IOException e) {
       throw new InputException(
-          file + ": cannot read the submitted batches (" + e.getMessage()
+          file
+              + ": cannot read the submitted batches ("
+              + e.getMessage()
               + "); restore it, or delete it to submit the pending requests anew (paying again for"
               + " batches still running)");
     }

@@ -3,9 +3,9 @@ package dev.guardsynth.teacher;
 import dev.guardsynth.config.TeacherConfig;
 
 /**
- * Watches attempts and opens when the provider keeps failing: when at least {@code failureRate}
- * of the last {@code window} attempts failed, or when attempts have failed for {@code seconds}
- * with no success in between. Once open it stays open. Thread-safe.
+ * Watches attempts and opens when the provider keeps failing: when at least {@code failureRate} of
+ * the last {@code window} attempts failed, or when attempts have failed for {@code seconds} with no
+ * success in between. Once open it stays open. Thread-safe.
  */
 final class CircuitBreaker {
   private final double failureRate;
@@ -15,6 +15,7 @@ final class CircuitBreaker {
   private int recorded;
   private int failures;
   private long failingSince = -1;
+  private boolean succeeded;
   private String openReason;
 
   CircuitBreaker(TeacherConfig.CircuitBreaker config) {
@@ -26,6 +27,12 @@ final class CircuitBreaker {
   synchronized void recordSuccess() {
     record(false);
     failingSince = -1;
+    succeeded = true;
+  }
+
+  /** Whether any attempt has succeeded since this breaker was made. */
+  synchronized boolean hasSucceeded() {
+    return succeeded;
   }
 
   /** Records a failed attempt; returns true when this opened the breaker. */
@@ -39,12 +46,18 @@ final class CircuitBreaker {
     }
     if (failureRate > 0 && recorded == outcomes.length && failures >= failureRate * recorded) {
       openReason =
-          failures + " of the last " + recorded + " attempts failed (circuit_breaker.failure_rate "
-              + failureRate + ")";
+          failures
+              + " of the last "
+              + recorded
+              + " attempts failed (circuit_breaker.failure_rate "
+              + failureRate
+              + ")";
     } else if (nowNanos - failingSince >= maxFailingNanos) {
       openReason =
-          "attempts have failed for " + (nowNanos - failingSince) / 1_000_000_000L
-              + " s without a success (circuit_breaker.seconds " + maxFailingNanos / 1_000_000_000L
+          "attempts have failed for "
+              + (nowNanos - failingSince) / 1_000_000_000L
+              + " s without a success (circuit_breaker.seconds "
+              + maxFailingNanos / 1_000_000_000L
               + ")";
     }
     return openReason != null;

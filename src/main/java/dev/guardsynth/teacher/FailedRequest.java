@@ -2,8 +2,7 @@ package dev.guardsynth.teacher;
 
 /**
  * A request that failed for good, as a line of {@code failures.jsonl} in the run directory. Running
- * the run again retries exactly these: every other request is answered from the journal.
- * Immutable.
+ * the run again retries exactly these: every other request is answered from the journal. Immutable.
  *
  * @param stage the stage that made the request ({@code generate}, {@code label}...)
  * @param id the stage's id for what was asked (the prompt id for {@code generate})

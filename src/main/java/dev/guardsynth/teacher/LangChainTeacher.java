@@ -1,5 +1,6 @@
 package dev.guardsynth.teacher;
 
+import dev.guardsynth.data.ChatMessage;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -12,7 +13,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaChatRequestParameters;
 import dev.langchain4j.model.output.TokenUsage;
-import dev.guardsynth.data.ChatMessage;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -144,7 +144,8 @@ public final class LangChainTeacher implements Teacher {
       } else {
         kind = TeacherException.Kind.BAD_REQUEST;
         message +=
-            ": " + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(http.getMessage()), apiKey)
+            ": "
+                + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(http.getMessage()), apiKey)
                 + "; check the model name and parameters";
       }
       return new TeacherException(kind, message, retryAfter, e);

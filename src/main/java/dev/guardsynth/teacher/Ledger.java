@@ -58,13 +58,12 @@ public final class Ledger {
     if (!journals.add(journal.file().toAbsolutePath().normalize())) {
       return;
     }
-    journal.forEachReply(
-        (reply, batch) -> {
-          spentRequests++;
-          spentTokens += reply.usage().total();
-          spentCost += cost(reply.model(), reply.model(), reply.usage(), batch);
-          observe(reply);
-        });
+    journal.forEachReply((reply, batch) -> {
+      spentRequests++;
+      spentTokens += reply.usage().total();
+      spentCost += cost(reply.model(), reply.model(), reply.usage(), batch);
+      observe(reply);
+    });
   }
 
   /** An estimate of what a request will cost, before it is sent. */
@@ -79,7 +78,8 @@ public final class Ledger {
     long output =
         observedReplies == 0
             ? request.maxTokens()
-            : Math.min(request.maxTokens(), Math.round((double) observedOutputTokens / observedReplies));
+            : Math.min(
+                request.maxTokens(), Math.round((double) observedOutputTokens / observedReplies));
     return new Estimate(
         input + output, cost(request.model(), null, new Usage(input, output), batch));
   }
@@ -177,26 +177,36 @@ public final class Ledger {
   }
 
   /**
-   * Which limit stops the next request, as a sentence for the user, naming the config key to
-   * raise; null while the budget allows more.
+   * Which limit stops the next request, as a sentence for the user, naming the config key to raise;
+   * null while the budget allows more.
    */
   public synchronized String exhausted(Estimate next) {
     Long maxRequests = budget.maxRequests();
     if (maxRequests != null && spentRequests + reservedRequests + 1 > maxRequests) {
-      return "budget.max_requests " + maxRequests + " reached (" + spentRequests
+      return "budget.max_requests "
+          + maxRequests
+          + " reached ("
+          + spentRequests
           + " replies paid for in this run)";
     }
     Long maxTokens = budget.maxTokens();
     if (maxTokens != null && spentTokens + reservedTokens + next.tokens() > maxTokens) {
-      return "budget.max_tokens " + maxTokens + " reached (" + spentTokens
-          + " tokens used in this run; the next request needs about " + next.tokens() + ")";
+      return "budget.max_tokens "
+          + maxTokens
+          + " reached ("
+          + spentTokens
+          + " tokens used in this run; the next request needs about "
+          + next.tokens()
+          + ")";
     }
     Double maxCost = budget.maxCostUsd();
     if (maxCost != null && spentCost + reservedCost + next.costUsd() > maxCost) {
       return String.format(
           Locale.ROOT,
           "budget.max_cost_usd %.4f reached ($%.4f spent in this run; the next request costs about $%.4f)",
-          maxCost, spentCost, next.costUsd());
+          maxCost,
+          spentCost,
+          next.costUsd());
     }
     return null;
   }
@@ -234,7 +244,8 @@ public final class Ledger {
       if (name != null && !teacher.prices().isEmpty() && unpriced.add(name)) {
         LOG.log(
             Level.WARNING,
-            "teacher.prices has no entry for model ''{0}''; its cost counts as 0", name);
+            "teacher.prices has no entry for model ''{0}''; its cost counts as 0",
+            name);
       }
       return 0;
     }

@@ -117,14 +117,13 @@ public final class OpenAiBatch implements AutoCloseable {
           String errors =
               b.errors()
                   .flatMap(e -> e.data())
-                  .map(
-                      list ->
-                          list.stream()
-                              .map(err -> err.message().orElse(err.code().orElse("error")))
-                              .distinct()
-                              .limit(3)
-                              .reduce((x, y) -> x + "; " + y)
-                              .orElse(""))
+                  .map(list ->
+                      list.stream()
+                          .map(err -> err.message().orElse(err.code().orElse("error")))
+                          .distinct()
+                          .limit(3)
+                          .reduce((x, y) -> x + "; " + y)
+                          .orElse(""))
                   .orElse("");
           return new Status(
               b.id(),
@@ -189,13 +188,15 @@ public final class OpenAiBatch implements AutoCloseable {
               text,
               body.path("model").asText(model),
               new Usage(
-                  usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0))),
+                  usage.path("prompt_tokens").asLong(0),
+                  usage.path("completion_tokens").asLong(0))),
           null);
     }
     String message =
         OpenAiTeacher.scrub(
-            node.path("error").path("message").asText(
-                body.path("error").path("message").asText("no reply in the batch output")),
+            node.path("error")
+                .path("message")
+                .asText(body.path("error").path("message").asText("no reply in the batch output")),
             apiKey);
     TeacherException.Kind kind =
         switch (status) {
@@ -203,15 +204,19 @@ public final class OpenAiBatch implements AutoCloseable {
           case 429 -> TeacherException.Kind.RATE_LIMITED;
           case 408 -> TeacherException.Kind.TIMEOUT;
           case 0 -> TeacherException.Kind.SERVER;
-          default -> status >= 500 ? TeacherException.Kind.SERVER : TeacherException.Kind.BAD_REQUEST;
+          default ->
+              status >= 500 ? TeacherException.Kind.SERVER : TeacherException.Kind.BAD_REQUEST;
         };
     return new Result(
         key,
         null,
         new TeacherException(
             kind,
-            where(model) + " batch request failed"
-                + (status > 0 ? " with HTTP " + status : "") + ": " + message));
+            where(model)
+                + " batch request failed"
+                + (status > 0 ? " with HTTP " + status : "")
+                + ": "
+                + message));
   }
 
   String where(String model) {
@@ -229,7 +234,9 @@ public final class OpenAiBatch implements AutoCloseable {
     } catch (OpenAIInvalidDataException e) {
       throw new TeacherException(
           TeacherException.Kind.MALFORMED,
-          where + ": unexpected reply: " + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(e.getMessage()), apiKey),
+          where
+              + ": unexpected reply: "
+              + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(e.getMessage()), apiKey),
           null,
           e);
     } catch (IOException e) {

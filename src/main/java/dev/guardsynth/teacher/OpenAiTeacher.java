@@ -16,9 +16,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama,
- * LM Studio...), through the official openai-java client. The client's own retries are off: the
- * caller retries, so that every attempt is counted and limited in one place. Thread-safe.
+ * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama, LM
+ * Studio...), through the official openai-java client. The client's own retries are off: the caller
+ * retries, so that every attempt is counted and limited in one place. Thread-safe.
  */
 public final class OpenAiTeacher implements Teacher {
   private final OpenAIClient client;
@@ -106,7 +106,9 @@ public final class OpenAiTeacher implements Teacher {
     return new TeacherException(
         timeout ? TeacherException.Kind.TIMEOUT : TeacherException.Kind.CONNECTION,
         where
-            + (timeout ? " did not answer in time" : " dropped the connection or could not be reached")
+            + (timeout
+                ? " did not answer in time"
+                : " dropped the connection or could not be reached")
             + "; check base_url and that the server is running",
         null,
         e);

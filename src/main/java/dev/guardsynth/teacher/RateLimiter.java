@@ -2,10 +2,10 @@ package dev.guardsynth.teacher;
 
 /**
  * A token bucket that paces callers to {@code perMinute} permits a minute. A caller reserves its
- * permits and is told how long to wait; the bucket may go into debt, so waits queue up fairly and
- * a request larger than the bucket still goes through, late. The bucket holds at most {@code
- * burst} permits, so a quiet spell never lets more than {@code burst} through at once: with a
- * burst of one, no 60-second window ever sees more than {@code perMinute} reservations plus one.
+ * permits and is told how long to wait; the bucket may go into debt, so waits queue up fairly and a
+ * request larger than the bucket still goes through, late. The bucket holds at most {@code burst}
+ * permits, so a quiet spell never lets more than {@code burst} through at once: with a burst of
+ * one, no 60-second window ever sees more than {@code perMinute} reservations plus one.
  * Thread-safe.
  */
 final class RateLimiter {

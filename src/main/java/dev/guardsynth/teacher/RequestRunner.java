@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>At most {@code teacher.concurrency} requests at once, on virtual threads.
  *   <li>{@code requests_per_minute} and {@code tokens_per_minute} paced by token buckets.
- *   <li>Retryable failures (429, 5xx, timeouts, dropped connections, malformed replies) are
- *       retried up to {@code max_retries} times with exponential backoff and jitter, or after the
- *       server's {@code Retry-After}.
+ *   <li>Retryable failures (429, 5xx, timeouts, dropped connections, malformed replies) are retried
+ *       up to {@code max_retries} times with exponential backoff and jitter, or after the server's
+ *       {@code Retry-After}.
  *   <li>A request the journal already answers is not sent; every new reply is journalled as it
  *       arrives.
  *   <li>A request that still fails is handed to {@link Sink#failed}; the others go on.
@@ -79,8 +79,8 @@ public final class RequestRunner {
    * A runner with no budget, stop signal or progress display.
    *
    * @param journal where replies are looked up and recorded; null for none
-   * @param baseDelay the first retry's wait without {@code Retry-After}; doubles each attempt
-   *     (zero in tests)
+   * @param baseDelay the first retry's wait without {@code Retry-After}; doubles each attempt (zero
+   *     in tests)
    */
   public RequestRunner(Teacher teacher, TeacherConfig config, Journal journal, Duration baseDelay) {
     this(builder(teacher, config).journal(journal).retryBaseDelay(baseDelay));
@@ -288,13 +288,12 @@ public final class RequestRunner {
     Result run() throws TeacherException, InterruptedException {
       ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
       AutoCloseable onStop =
-          stopSignal.onRequest(
-              () -> {
-                external = true;
-                stop(
-                    new StoppedException(
-                        StoppedException.Reason.INTERRUPTED, "stopped: " + stopSignal.reason()));
-              });
+          stopSignal.onRequest(() -> {
+            external = true;
+            stop(
+                new StoppedException(
+                    StoppedException.Reason.INTERRUPTED, "stopped: " + stopSignal.reason()));
+          });
       try {
         dispatcher = Thread.ofVirtual().name("guardsynth-dispatch").start(() -> dispatch(workers));
         report();
@@ -365,8 +364,15 @@ public final class RequestRunner {
           if (!ledger.reserve(estimate)) {
             stop(
                 new BudgetExceededException(
-                    "stopped: " + ledger.exhausted(estimate) + "; " + (requests.size() - done.get())
-                        + " of " + requests.size() + " " + stage + " requests not sent yet"));
+                    "stopped: "
+                        + ledger.exhausted(estimate)
+                        + "; "
+                        + (requests.size() - done.get())
+                        + " of "
+                        + requests.size()
+                        + " "
+                        + stage
+                        + " requests not sent yet"));
             break;
           }
           try {
@@ -438,16 +444,28 @@ public final class RequestRunner {
             return SKIPPED;
           }
           if (breaker.recordFailure(ticker.nanos())) {
-            LOG.log(Level.WARNING, "{0}: the teacher keeps failing: {1}", stage, breaker.openReason());
-            stop(
-                new StoppedException(
-                    StoppedException.Reason.CIRCUIT_OPEN,
-                    "stopped: the teacher keeps failing: "
-                        + breaker.openReason()
-                        + "; last error: "
-                        + e.getMessage()
-                        + "; fix the cause or wait, then resume",
-                    e));
+            LOG.log(
+                Level.WARNING, "{0}: the teacher keeps failing: {1}", stage, breaker.openReason());
+            if (!breaker.hasSucceeded()) {
+              // Not one answer yet: a wrong base_url, model or endpoint rather than an outage, so
+              // a failure (exit 1) with the error itself, not a stop to wait out.
+              stop(
+                  new TeacherException(
+                      e.kind(),
+                      e.getMessage() + " (no request has succeeded: " + breaker.openReason() + ")",
+                      e.retryAfter(),
+                      e));
+            } else {
+              stop(
+                  new StoppedException(
+                      StoppedException.Reason.CIRCUIT_OPEN,
+                      "stopped: the teacher keeps failing: "
+                          + breaker.openReason()
+                          + "; last error: "
+                          + e.getMessage()
+                          + "; fix the cause or wait, then resume",
+                      e));
+            }
           }
           if (isFatal(e.kind())) {
             stop(e);

@@ -15,8 +15,8 @@ public final class StopSignal {
   private volatile boolean watched;
 
   /**
-   * Marks the signal as honoured by the running command, so the CLI waits for it to stop cleanly
-   * on Ctrl-C instead of letting the JVM exit at once.
+   * Marks the signal as honoured by the running command, so the CLI waits for it to stop cleanly on
+   * Ctrl-C instead of letting the JVM exit at once.
    */
   public void watch() {
     watched = true;

@@ -25,8 +25,8 @@ public record TeacherRequest(
 
   /**
    * A rough count of the input tokens, for rate limits, budgets and dry runs before the teacher
-   * reports the real one: a token per four ASCII characters and one per other character (Hangul
-   * and CJK run close to a token per character), plus a few per message. Errs high.
+   * reports the real one: a token per four ASCII characters and one per other character (Hangul and
+   * CJK run close to a token per character), plus a few per message. Errs high.
    */
   public long estimatedInputTokens() {
     long ascii = 0;

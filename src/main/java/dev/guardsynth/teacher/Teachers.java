@@ -59,7 +59,9 @@ public final class Teachers {
   public static OpenAiBatch openBatch(TeacherConfig config, Map<String, String> env) {
     if (!config.provider().equals("openai")) {
       throw new ConfigException(
-          "teacher.mode: 'batch' needs provider openai, not '" + config.provider() + "'; use mode: sync");
+          "teacher.mode: 'batch' needs provider openai, not '"
+              + config.provider()
+              + "'; use mode: sync");
     }
     return new OpenAiBatch(
         config.baseUrl(), apiKey(config, env), Duration.ofSeconds(config.timeoutSeconds()));

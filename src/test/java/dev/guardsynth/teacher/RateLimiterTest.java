@@ -17,7 +17,8 @@ class RateLimiterTest {
     for (int i = 0; i < 5; i++) {
       waits.add(limiter.reserve(1, 0));
     }
-    assertEquals(List.of(0L, SECOND / 10, 2 * SECOND / 10, 3 * SECOND / 10, 4 * SECOND / 10), waits);
+    assertEquals(
+        List.of(0L, SECOND / 10, 2 * SECOND / 10, 3 * SECOND / 10, 4 * SECOND / 10), waits);
   }
 
   @Test

@@ -35,8 +35,12 @@ class RequestRunnerTest {
 
   static TeacherConfig teacher(String baseUrl, String extra) throws Exception {
     return ConfigLoader.YAML.readValue(
-        "{provider: openai, base_url: '" + baseUrl + "', model: m, timeout_seconds: 1,"
-            + " concurrency: 4, max_retries: 3" + extra + "}",
+        "{provider: openai, base_url: '"
+            + baseUrl
+            + "', model: m, timeout_seconds: 1,"
+            + " concurrency: 4, max_retries: 3"
+            + extra
+            + "}",
         TeacherConfig.class);
   }
 
@@ -89,13 +93,12 @@ class RequestRunnerTest {
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
     try (FakeOpenAiServer server =
-            FakeOpenAiServer.start(
-                body -> {
-                  maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                  Thread.sleep(20);
-                  inFlight.decrementAndGet();
-                  return Reply.content("a" + body.path("seed").asInt());
-                });
+            FakeOpenAiServer.start(body -> {
+              maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              Thread.sleep(20);
+              inFlight.decrementAndGet();
+              return Reply.content("a" + body.path("seed").asInt());
+            });
         OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
       TeacherConfig config = teacher(server.baseUrl(), "");
       Collected sink = new Collected();
@@ -175,9 +178,7 @@ class RequestRunnerTest {
         OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
       Collected sink = new Collected();
       RequestRunner.Result result =
-          runner(t, teacher(server.baseUrl(), ", max_retries: 2"))
-              .build()
-              .run(requests(8), sink);
+          runner(t, teacher(server.baseUrl(), ", max_retries: 2")).build().run(requests(8), sink);
 
       assertEquals(IntStream.range(0, 8).boxed().toList(), sink.order, "in request order");
       assertEquals(Set.of(3, 5), sink.failures.keySet());
@@ -301,7 +302,10 @@ class RequestRunnerTest {
       assertEquals(10, server.requests().size(), "the resumed run paid only for the six left");
       assertEquals(
           10,
-          server.requests().stream().map(b -> b.path("seed").asInt()).collect(Collectors.toSet()).size());
+          server.requests().stream()
+              .map(b -> b.path("seed").asInt())
+              .collect(Collectors.toSet())
+              .size());
     }
   }
 
@@ -324,9 +328,13 @@ class RequestRunnerTest {
 
   @Test
   void theCircuitBreakerStopsAProviderThatKeepsFailing() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
     try (FakeOpenAiServer server =
             // Retry-After 1, not 0: OkHttp itself retries a 503 that says 0 once more.
-            FakeOpenAiServer.start(b -> Reply.status(503, "overloaded").withHeader("Retry-After", "1"));
+            FakeOpenAiServer.start(b ->
+                calls.incrementAndGet() <= 3
+                    ? Reply.content("fine")
+                    : Reply.status(503, "overloaded").withHeader("Retry-After", "1"));
         OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
       TeacherConfig config =
           teacher(
@@ -341,23 +349,39 @@ class RequestRunnerTest {
                       .build()
                       .run(requests(50), new Collected()));
       assertEquals(StoppedException.Reason.CIRCUIT_OPEN, e.reason());
-      assertTrue(e.getMessage().contains("10 of the last 10 attempts failed"), e.getMessage());
+      assertTrue(e.getMessage().contains("of the last 10 attempts failed"), e.getMessage());
       assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
       assertTrue(
-          server.requests().size() <= 12,
+          server.requests().size() <= 15,
           "stopped instead of stalling: "
               + server.requests().stream().map(b -> b.path("seed").asInt()).toList());
     }
   }
 
   @Test
+  void aProviderThatNeverAnswersIsAFailureNotAStop() throws Exception {
+    try (FakeOpenAiServer server = FakeOpenAiServer.start(b -> Reply.status(500, "broken"));
+        OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
+      TeacherConfig config =
+          teacher(
+              server.baseUrl(),
+              ", concurrency: 2, max_retries: 100, circuit_breaker: {failure_rate: 0.9, window: 10}");
+      TeacherException e =
+          assertThrows(
+              TeacherException.class,
+              () -> runner(t, config).build().run(requests(50), new Collected()));
+      assertEquals(TeacherException.Kind.SERVER, e.kind());
+      assertTrue(e.getMessage().contains("no request has succeeded"), e.getMessage());
+    }
+  }
+
+  @Test
   void aStopSignalStopsCleanlyAndTheResumeRepeatsNoJournalledRequest() throws Exception {
     try (FakeOpenAiServer server =
-            FakeOpenAiServer.start(
-                b -> {
-                  Thread.sleep(15);
-                  return Reply.content("a" + b.path("seed").asInt());
-                });
+            FakeOpenAiServer.start(b -> {
+              Thread.sleep(15);
+              return Reply.content("a" + b.path("seed").asInt());
+            });
         OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
       TeacherConfig config = teacher(server.baseUrl(), "");
       Path file = dir.resolve("responses.jsonl");
@@ -371,12 +395,11 @@ class RequestRunnerTest {
                     runner(t, config)
                         .journal(journal)
                         .stop(stop)
-                        .progress(
-                            p -> {
-                              if (p.done() >= 10) {
-                                stop.request("test");
-                              }
-                            })
+                        .progress(p -> {
+                          if (p.done() >= 10) {
+                            stop.request("test");
+                          }
+                        })
                         .build()
                         .run(requests(60), new Collected()));
         assertEquals(StoppedException.Reason.INTERRUPTED, e.reason());
@@ -405,7 +428,8 @@ class RequestRunnerTest {
     FakeTicker ticker = new FakeTicker();
     try (FakeOpenAiServer server = FakeOpenAiServer.start(b -> Reply.content("a"));
         OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(5))) {
-      TeacherConfig config = teacher(server.baseUrl(), ", concurrency: 1, requests_per_minute: 600");
+      TeacherConfig config =
+          teacher(server.baseUrl(), ", concurrency: 1, requests_per_minute: 600");
       long start = ticker.nanos();
       runner(t, config).ticker(ticker).build().run(requests(21), new Collected());
       long elapsed = ticker.nanos() - start;

@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * A real local server speaking Anthropic's Messages API: {@code POST /v1/messages} with the key in
- * {@code x-api-key}, answering a message with {@code content[].text} and {@code usage}; a wrong
- * key gets Anthropic's 401 error body. Thread-safe.
+ * {@code x-api-key}, answering a message with {@code content[].text} and {@code usage}; a wrong key
+ * gets Anthropic's 401 error body. Thread-safe.
  */
 public final class FakeAnthropicServer extends ScriptedChatServer {
   private final String key;
@@ -32,7 +32,11 @@ public final class FakeAnthropicServer extends ScriptedChatServer {
 
   /** Anthropic's error body. */
   public static String error(String type, String message) {
-    return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
+    return "{\"type\":\"error\",\"error\":{\"type\":\""
+        + type
+        + "\",\"message\":\""
+        + message
+        + "\"}}";
   }
 
   @Override

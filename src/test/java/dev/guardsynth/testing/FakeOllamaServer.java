@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.util.function.Function;
 
 /**
- * A real local server speaking Ollama's native chat API: {@code POST /api/chat} (no key),
- * answering {@code message.content} with {@code prompt_eval_count} and {@code eval_count} as the
- * token counts. Thread-safe.
+ * A real local server speaking Ollama's native chat API: {@code POST /api/chat} (no key), answering
+ * {@code message.content} with {@code prompt_eval_count} and {@code eval_count} as the token
+ * counts. Thread-safe.
  */
 public final class FakeOllamaServer extends ScriptedChatServer {
   private FakeOllamaServer(Function<JsonNode, Answer> script) throws IOException {

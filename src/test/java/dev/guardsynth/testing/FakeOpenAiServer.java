@@ -46,7 +46,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     public static Reply status(int status, String message) {
-      return new Reply(status, Map.of(), "{\"error\":{\"message\":\"" + message + "\",\"type\":\"test\"}}", 0);
+      return new Reply(
+          status, Map.of(), "{\"error\":{\"message\":\"" + message + "\",\"type\":\"test\"}}", 0);
     }
 
     public static Reply raw(int status, String body) {
@@ -101,7 +102,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   public static FakeOpenAiServer start(int port, Responder responder) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
     FakeOpenAiServer fake = new FakeOpenAiServer(http);
     fake.responder = responder;
     http.createContext("/v1/chat/completions", exchange -> fake.handle(exchange, responder));
@@ -233,7 +235,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void handleFiles(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!authorized(exchange)) {
-        send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"test\"}}");
+        send(
+            exchange,
+            401,
+            "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"test\"}}");
         return;
       }
       String path = exchange.getRequestURI().getPath();
@@ -263,7 +268,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void handleBatches(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!authorized(exchange)) {
-        send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"test\"}}");
+        send(
+            exchange,
+            401,
+            "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"test\"}}");
         return;
       }
       String path = exchange.getRequestURI().getPath();
@@ -272,10 +280,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
         String inputFileId = body.path("input_file_id").asText();
         byte[] input = files.get(inputFileId);
         if (input == null) {
-          send(exchange, 400, "{\"error\":{\"message\":\"unknown input_file_id\",\"type\":\"test\"}}");
+          send(
+              exchange,
+              400,
+              "{\"error\":{\"message\":\"unknown input_file_id\",\"type\":\"test\"}}");
           return;
         }
-        long lines = new String(input, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count();
+        long lines =
+            new String(input, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count();
         FakeBatch batch = new FakeBatch("batch_" + ids.incrementAndGet(), inputFileId, lines);
         batches.put(batch.id, batch);
         send(exchange, 200, batchObject(batch));
@@ -305,7 +317,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void runBatch(FakeBatch batch) throws IOException {
     StringBuilder output = new StringBuilder();
     StringBuilder errors = new StringBuilder();
-    for (String line : new String(files.get(batch.inputFileId), StandardCharsets.UTF_8).lines().toList()) {
+    for (String line :
+        new String(files.get(batch.inputFileId), StandardCharsets.UTF_8).lines().toList()) {
       if (line.isBlank()) {
         continue;
       }
@@ -404,7 +417,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   /** The content of the part named "file" of a multipart/form-data upload. */
   private static byte[] multipartFile(HttpExchange exchange) throws IOException {
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
-    String boundary = type.substring(type.indexOf("boundary=") + "boundary=".length()).replace("\"", "");
+    String boundary =
+        type.substring(type.indexOf("boundary=") + "boundary=".length()).replace("\"", "");
     byte[] body = exchange.getRequestBody().readAllBytes();
     // ISO-8859-1 maps bytes one to one, so offsets found in the string are byte offsets.
     String text = new String(body, StandardCharsets.ISO_8859_1);
@@ -434,7 +448,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
     FakeOpenAiServer server = start(port, new QuestionBankResponder());
-    System.err.println("fake OpenAI-compatible teacher at " + server.baseUrl() + " (Ctrl-C to stop)");
+    System.err.println(
+        "fake OpenAI-compatible teacher at " + server.baseUrl() + " (Ctrl-C to stop)");
     Thread.currentThread().join();
   }
 }

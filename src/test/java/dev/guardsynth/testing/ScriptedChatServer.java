@@ -29,7 +29,12 @@ public abstract class ScriptedChatServer implements AutoCloseable {
    * @param drop close the connection without answering
    */
   public record Answer(
-      int status, String text, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+      int status,
+      String text,
+      String body,
+      Map<String, String> headers,
+      long delayMillis,
+      boolean drop) {
     public static Answer text(String text) {
       return new Answer(200, text, null, Map.of(), 0, false);
     }
@@ -66,8 +71,7 @@ public abstract class ScriptedChatServer implements AutoCloseable {
 
   protected ScriptedChatServer(String path, Function<JsonNode, Answer> script) throws IOException {
     this.script = script;
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.createContext(path, this::handle);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
@@ -91,7 +95,9 @@ public abstract class ScriptedChatServer implements AutoCloseable {
     try (exchange) {
       JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
       Map<String, List<String>> headers = new java.util.TreeMap<>();
-      exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+      exchange
+          .getRequestHeaders()
+          .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
       received.add(new Received(headers, body));
       Answer answer = checkAuth(exchange);
       if (answer == null) {
