@@ -1,5 +1,6 @@
 package dev.guardsynth.teacher;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.guardsynth.data.ChatMessage;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -27,10 +28,10 @@ import java.util.List;
  */
 public final class LangChainTeacher implements Teacher {
   static {
-    // LangChain4j logs through SLF4J, which without a provider prints a warning on stderr;
-    // choose its no-op provider unless the user picked one.
-    if (System.getProperty("slf4j.provider") == null) {
-      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOPServiceProvider");
+    // LangChain4j logs through SLF4J, which without a provider warns on stderr that it found
+    // none; quiet SLF4J's own warnings (not LangChain4j's logs) unless the user set them.
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
   }
 
@@ -149,6 +150,19 @@ public final class LangChainTeacher implements Teacher {
                 + "; check the model name and parameters";
       }
       return new TeacherException(kind, message, retryAfter, e);
+    }
+    if (cause(e, JsonProcessingException.class) != null) {
+      // Checked before IOException, which Jackson's parse errors extend.
+      return new TeacherException(
+          TeacherException.Kind.MALFORMED,
+          where(request)
+              + " sent a reply that is not valid JSON: "
+              + OpenAiTeacher.scrub(
+                  OpenAiTeacher.firstLine(
+                      cause(e, JsonProcessingException.class).getOriginalMessage()),
+                  apiKey),
+          null,
+          e);
     }
     if (cause(e, HttpTimeoutException.class) != null
         || cause(e, dev.langchain4j.exception.TimeoutException.class) != null) {
