@@ -60,12 +60,11 @@ class LangChainTeacherTest {
       assertEquals("claude-test", sent.body().path("model").asText());
       assertEquals(256, sent.body().path("max_tokens").asInt());
       assertEquals(0.7, sent.body().path("temperature").asDouble(), 1e-9);
-      assertTrue(sent.body().toString().contains("You write questions."), "system prompt sent");
-      assertEquals(
-          "Write one.",
-          sent.body().path("messages").get(0).path("content").toString().contains("Write one.")
-              ? "Write one."
-              : "");
+      assertTrue(
+          sent.body().path("system").toString().contains("You write questions."),
+          "the system message goes in Anthropic's top-level system field: " + sent.body());
+      assertEquals("user", sent.body().path("messages").get(0).path("role").asText());
+      assertTrue(sent.body().path("messages").get(0).toString().contains("Write one."));
     }
   }
 
