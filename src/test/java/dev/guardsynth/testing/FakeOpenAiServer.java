@@ -143,6 +143,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
     return List.copyOf(batchRequests);
   }
 
+  /** How many batches were created. */
+  public int batchesCreated() {
+    return batches.size();
+  }
+
+  /** How many files were uploaded or produced. */
+  public int files() {
+    return files.size();
+  }
+
   /** How many status checks a batch answers "in_progress" before it completes (default 1). */
   public FakeOpenAiServer batchPollsUntilDone(int polls) {
     this.pollsUntilDone = polls;
