@@ -42,10 +42,34 @@ public record RunUsage(
         t.outputTokens(),
         round(t.costUsd()),
         round(t.sentCostUsd()),
-        ledger.byStage(),
+        rounded(ledger.byStage()),
         new Budget(b.maxRequests(), b.maxTokens(), b.maxCostUsd(), ledger.spent()));
   }
 
+  private static Map<String, Map<String, StageUsage>> rounded(
+      Map<String, Map<String, StageUsage>> byStage) {
+    Map<String, Map<String, StageUsage>> out = new java.util.TreeMap<>();
+    byStage.forEach((stage, models) -> {
+      Map<String, StageUsage> m = new java.util.TreeMap<>();
+      models.forEach((model, u) ->
+          m.put(
+              model,
+              new StageUsage(
+                  u.requests(),
+                  u.fromJournal(),
+                  u.sent(),
+                  u.failed(),
+                  u.retries(),
+                  u.inputTokens(),
+                  u.outputTokens(),
+                  round(u.costUsd()),
+                  round(u.sentCostUsd()))));
+      out.put(stage, m);
+    });
+    return out;
+  }
+
+  /** To the micro-dollar, so run.json shows 0.001771, not 0.0017705999999999993. */
   private static double round(double usd) {
     return Math.round(usd * 1e6) / 1e6;
   }
