@@ -1,0 +1,82 @@
+package dev.guardsynth.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code dev.guardsynth.cli.Main} in a child JVM on the test classpath, so tests can send it
+ * real signals (SIGINT, SIGKILL) and read everything it prints, logs included. Its stdout and
+ * stderr go to files in a folder the test owns.
+ */
+public final class GuardsynthProcess {
+  private final Process process;
+  private final Path out;
+  private final Path err;
+
+  private GuardsynthProcess(Process process, Path out, Path err) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Starts {@code guardsynth args...} with {@code env} added to this JVM's environment. */
+  public static GuardsynthProcess start(Path logs, Map<String, String> env, String... args)
+      throws IOException {
+    Files.createDirectories(logs);
+    Path out = Files.createTempFile(logs, "stdout-", ".txt");
+    Path err = Files.createTempFile(logs, "stderr-", ".txt");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xshare:auto");
+    command.add("-XX:TieredStopAtLevel=1"); // starts faster; these runs are short
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.guardsynth.cli.Main");
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(env);
+    return new GuardsynthProcess(builder.start(), out, err);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends a signal by name ({@code INT}, {@code TERM}, {@code KILL}) with the kill command. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + pid() + " failed");
+    }
+  }
+
+  /** Waits for the exit code; fails the test after {@code seconds}. */
+  public int waitFor(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("guardsynth did not exit within " + seconds + " s; " + err());
+    }
+    return process.exitValue();
+  }
+
+  public String out() throws IOException {
+    return Files.readString(out);
+  }
+
+  public String err() {
+    try {
+      return Files.readString(err);
+    } catch (IOException e) {
+      return "(stderr unreadable: " + e + ")";
+    }
+  }
+}
