@@ -53,7 +53,7 @@ public final class RequestRunner {
   static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(60).toNanos();
 
   /** The fraction of {@code requests_per_minute} the runner paces to. */
-  static final double RPM_HEADROOM = 0.98;
+  static final double RPM_HEADROOM = 0.97;
 
   /** How long in-flight requests may finish after Ctrl-C before they are abandoned. */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
@@ -102,8 +102,8 @@ public final class RequestRunner {
     this.batchState = b.batchState;
     long now = ticker.nanos();
     // A burst of one request and a pace a little under the limit: the provider, which counts
-    // arrivals, never sees more than its limit in any minute, even when the network bunches
-    // requests up a little.
+    // arrivals, never sees more than its limit in any minute, even when a pause in this process
+    // (garbage collection, a busy machine) or the network bunches requests up a little.
     this.requestLimiter =
         config.requestsPerMinute() > 0
             ? new RateLimiter(config.requestsPerMinute() * RPM_HEADROOM, 1, now)
@@ -275,6 +275,7 @@ public final class RequestRunner {
     private volatile boolean stopping;
     private volatile boolean external; // stopped by the stop signal: in-flight requests get a grace
     private volatile Thread dispatcher;
+    private boolean warmedUp; // dispatcher thread only
 
     Session(List<TeacherRequest> requests, Sink sink) {
       this.requests = List.copyOf(requests);
@@ -389,6 +390,13 @@ public final class RequestRunner {
           int index = i;
           inFlight.incrementAndGet();
           workers.execute(() -> work(index, request, estimate));
+          if (requestLimiter != null && !warmedUp) {
+            // The first call opens connections and loads the HTTP client, which can hold it back
+            // a second; paced calls queued behind it would then leave together and arrive faster
+            // than the limit. So under a request limit the first call goes alone.
+            warmedUp = true;
+            outcomes.get(index).join();
+          }
         }
       } catch (InterruptedException e) {
         // Interrupted while waiting for the budget: the run is stopping.
