@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth generate}: sends prompts to the teacher and parses candidate questions. */
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
@@ -62,7 +64,7 @@ final class GenerateCommand implements Callable<Integer> {
     try (JsonlReader<PromptSpec> reader = StageIo.input(in, PromptSpec.class)) {
       prompts = reader.stream().toList();
     }
-    try (Teacher teacher = Teachers.open(config.teacher(), System.getenv(), teacherOptions.record);
+    try (Teacher teacher = Teachers.open(config.teacher(), root.env, teacherOptions.record);
         Journal j = journal == null ? null : Journal.open(journal);
         JsonlWriter writer = StageIo.output(out)) {
       RequestRunner runner =

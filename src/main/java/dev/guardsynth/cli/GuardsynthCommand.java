@@ -37,6 +37,17 @@ import picocli.CommandLine.Spec;
 public final class GuardsynthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /** Where API keys are read from: the process environment, or a map given by tests. */
+  final java.util.Map<String, String> env;
+
+  public GuardsynthCommand() {
+    this(System.getenv());
+  }
+
+  public GuardsynthCommand(java.util.Map<String, String> env) {
+    this.env = java.util.Map.copyOf(env);
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());

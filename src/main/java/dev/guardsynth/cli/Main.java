@@ -20,6 +20,9 @@ public final class Main {
   public static final int BAD_INPUT = 2;
   public static final int STOPPED = 3;
 
+  // JUL keeps loggers weakly; hold ours so its level survives garbage collection.
+  private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -33,7 +36,12 @@ public final class Main {
 
   /** A configured command line; tests set its out/err writers. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new GuardsynthCommand());
+    return commandLine(System.getenv());
+  }
+
+  /** A command line that reads API keys from {@code env} instead of the process environment. */
+  public static CommandLine commandLine(java.util.Map<String, String> env) {
+    CommandLine cli = new CommandLine(new GuardsynthCommand(env));
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setExitCodeExceptionMapper(Main::exitCode);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -108,6 +116,6 @@ public final class Main {
     root.addHandler(handler);
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
-    Logger.getLogger("guardsynth").setLevel(level);
+    GUARDSYNTH_LOGGER.setLevel(level);
   }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth run}: runs every stage into {@code output/<run-name>/}. */
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
@@ -49,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
         new Pipeline(
             config,
             new Pipeline.Options(
-                teacherOptions.record, System.getenv(), Duration.ofMillis(500), Clock.systemUTC()));
+                teacherOptions.record, root.env, Duration.ofMillis(500), Clock.systemUTC()));
     Map<String, Object> summary = pipeline.run();
     if (json) {
       spec.commandLine().getOut().println(Json.write(summary));

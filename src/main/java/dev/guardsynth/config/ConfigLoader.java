@@ -124,7 +124,7 @@ public final class ConfigLoader {
               .sorted()
               .collect(Collectors.joining(", "));
       throw new ConfigException(
-          where(file, e)
+          whereKey(file, expanded, e)
               + keyPath(e, e.getPropertyName())
               + ": unknown key; allowed keys: "
               + allowed,
@@ -171,8 +171,34 @@ public final class ConfigLoader {
     return out.toString();
   }
 
+  /**
+   * Where an unknown key is. Jackson reports where it stopped reading the enclosing record, which
+   * can be lines later, so look for the key itself on or before that line.
+   */
+  private static String whereKey(Path file, String text, UnrecognizedPropertyException e) {
+    Pattern key = Pattern.compile("(^|[\\s{,-])" + Pattern.quote(e.getPropertyName()) + "\\s*:");
+    String[] lines = text.split("\n", -1);
+    int last =
+        e.getLocation() == null
+            ? lines.length
+            : Math.min(lines.length, e.getLocation().getLineNr());
+    for (int i = last - 1; i >= 0; i--) {
+      Matcher m = key.matcher(lines[i]);
+      if (m.find()) {
+        return file + ":" + (i + 1) + ":" + (m.end(1) + 1) + ": ";
+      }
+    }
+    return where(file, e);
+  }
+
   private static String where(Path file, JsonProcessingException e) {
-    JsonLocation loc = e.getLocation();
+    // The token's start (the value next to the key) reads better than where the parser stopped.
+    JsonLocation loc =
+        e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+                && p.currentTokenLocation() != null
+                && p.currentTokenLocation().getLineNr() > 0
+            ? p.currentTokenLocation()
+            : e.getLocation();
     if (loc == null || loc.getLineNr() < 1) {
       return file + ": ";
     }
