@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       PlanCommand.class,
       GenerateCommand.class,
       ExportCommand.class,
+      EvalCommand.class,
       RunCommand.class,
       HelpCommand.class
     },
