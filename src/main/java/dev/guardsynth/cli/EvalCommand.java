@@ -253,7 +253,7 @@ final class EvalCommand implements Callable<Integer> {
         paramLabel = "N",
         defaultValue = "0",
         description =
-            "Bootstrap resamples for 95% intervals; 0 for none (default: ${DEFAULT-VALUE}).")
+            "Bootstrap resamples for 95%% intervals; 0 for none (default: ${DEFAULT-VALUE}).")
     int bootstrap;
 
     @Option(
