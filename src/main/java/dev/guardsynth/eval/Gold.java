@@ -13,9 +13,4 @@ public record Gold(String source, List<GoldExample> examples, int skipped) {
   public Gold {
     examples = List.copyOf(examples);
   }
-
-  /** Whether any question carries a category, so that a per-category table means something. */
-  public boolean hasCategories() {
-    return examples.stream().anyMatch(e -> e.category() != null);
-  }
 }
