@@ -384,6 +384,30 @@ class EvalCommandTest {
     assertTrue(r.err().contains("nothing to score: give --pred FILE"), r.err());
   }
 
+  @Test
+  void aBadLiveOptionNamesTheFlag() throws IOException {
+    Path bench = write("bench.csv", BENCH);
+
+    CliResult r =
+        CliResult.run(
+            "eval",
+            "--gold",
+            bench.toString(),
+            "--text-col",
+            "prompt",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--model",
+            "guard-1",
+            "--concurrency",
+            "0");
+
+    assertEquals(2, r.exitCode());
+    assertTrue(
+        r.err().contains("--concurrency: 0 is not allowed; use a whole number from 1 to 256"),
+        r.err());
+  }
+
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
   }
