@@ -23,9 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /**
  * A gold or predictions file read as rows of named cells, so that JSONL and CSV files are handled
@@ -203,6 +206,7 @@ final class Table {
             .setSkipHeaderRecord(true)
             .setIgnoreEmptyLines(true)
             .setTrim(true)
+            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
             .get();
     int[] lineStarts = lineStarts(text);
     List<Row> rows = new ArrayList<>();
@@ -234,13 +238,48 @@ final class Table {
         rows.add(new Row(name, line, cells, null, header));
       }
     } catch (IOException | UncheckedIOException e) {
-      // Commons CSV's own message carries the line and position of the fault.
-      throw new InputException(name + ": not valid CSV: " + e.getMessage(), e);
+      throw new InputException(csvSyntaxMessage(name, e, lineStarts), e);
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InputException(
-          name + ":1: bad CSV header (" + e.getMessage() + "); give each column a unique name", e);
+      throw new InputException(csvHeaderMessage(name, e), e);
     }
     return rows;
+  }
+
+  private static final Pattern CSV_WHERE =
+      Pattern.compile("^(.*?)\\s*at line: [\\d,]+, position: ([\\d,]+)$");
+
+  /**
+   * Commons CSV ends its message with where it stopped ("... at line: 2, position: 25"), where the
+   * position counts characters from the start of the file; turn that into the line and column an
+   * editor shows, in front like every other location.
+   */
+  private static String csvSyntaxMessage(String name, Exception e, int[] lineStarts) {
+    Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+    String message = String.valueOf(cause.getMessage()).strip();
+    Matcher m = CSV_WHERE.matcher(message);
+    String where = name;
+    if (m.matches()) {
+      message = m.group(1);
+      long position = Long.parseLong(m.group(2).replace(",", ""));
+      int line = lineOf(lineStarts, Math.max(0, position - 1));
+      where = name + ":" + line + ":" + (position - lineStarts[line - 1]);
+    }
+    return where
+        + ": not valid CSV ("
+        + message
+        + "); quote fields that hold commas, quotes or line breaks, and double quotes inside them";
+  }
+
+  private static final Pattern DUPLICATE = Pattern.compile("duplicate name: \"(.*?)\"");
+
+  private static String csvHeaderMessage(String name, RuntimeException e) {
+    Matcher m = DUPLICATE.matcher(String.valueOf(e.getMessage()));
+    return name
+        + ":1: "
+        + (m.find()
+            ? "column '" + m.group(1) + "' appears twice in the header"
+            : "bad CSV header (" + e.getMessage() + ")")
+        + "; give each column a unique name";
   }
 
   private static int[] lineStarts(String text) {

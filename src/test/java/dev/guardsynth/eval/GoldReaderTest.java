@@ -186,6 +186,33 @@ class GoldReaderTest {
   }
 
   @Test
+  void brokenCsvNamesLineAndColumn() throws IOException {
+    // Column 12 is the b after the quote that closed the field too early.
+    Path file = write("bench.csv", "text,label\n\"How do I \"bake\" bread?\",safe\n");
+
+    InputException e = assertThrows(InputException.class, () -> read(file, Columns.DEFAULT));
+
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                file
+                    + ":2:12: not valid CSV (Invalid character between encapsulated token and"
+                    + " delimiter); quote fields"),
+        e.getMessage());
+  }
+
+  @Test
+  void aRepeatedColumnNameIsAnError() throws IOException {
+    Path file = write("bench.csv", "text,label,label\nWhat is a good bread recipe?,safe,safe\n");
+
+    InputException e = assertThrows(InputException.class, () -> read(file, Columns.DEFAULT));
+
+    assertEquals(
+        file + ":1: column 'label' appears twice in the header; give each column a unique name",
+        e.getMessage());
+  }
+
+  @Test
   void brokenJsonNamesLineAndColumn() throws IOException {
     Path file =
         write("gold.jsonl", "{\"text\":\"" + BREAD + "\",\"label\":\"safe\"}\n{\"text\": oops}\n");
