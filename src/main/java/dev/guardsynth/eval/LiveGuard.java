@@ -17,7 +17,7 @@ import java.util.Map;
  * Asks a live guard model about every gold question and reads its answers. Requests go through a
  * {@link RequestRunner}, so concurrency, retries on 429 and 5xx (honouring {@code Retry-After}) and
  * the resumable journal work as for the teacher. Requests use temperature 0: a guard is scored on
- * its most likely answer.
+ * its most likely answer. Holds no state of its own, so it is as thread-safe as its runner.
  */
 public final class LiveGuard {
   private final RequestRunner runner;
