@@ -43,7 +43,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     public static Reply status(int status, String message) {
-      return new Reply(status, Map.of(), "{\"error\":{\"message\":\"" + message + "\",\"type\":\"test\"}}", 0);
+      return new Reply(
+          status, Map.of(), "{\"error\":{\"message\":\"" + message + "\",\"type\":\"test\"}}", 0);
     }
 
     public static Reply raw(int status, String body) {
@@ -76,7 +77,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   public static FakeOpenAiServer start(int port, Responder responder) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     FakeOpenAiServer fake = new FakeOpenAiServer(http);
     http.createContext("/v1/chat/completions", exchange -> fake.handle(exchange, responder));
     http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -171,7 +173,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
     FakeOpenAiServer server = start(port, new QuestionBankResponder());
-    System.err.println("fake OpenAI-compatible teacher at " + server.baseUrl() + " (Ctrl-C to stop)");
+    System.err.println(
+        "fake OpenAI-compatible teacher at " + server.baseUrl() + " (Ctrl-C to stop)");
     Thread.currentThread().join();
   }
 }

@@ -14,22 +14,26 @@ import java.util.regex.Pattern;
 
 /**
  * Answers guardsynth's generation prompts the way a real model might, from a fixed bank of mild
- * questions ({@code question-bank.yaml}): it reads the category, label, language and count from
- * the prompt and the sample from the seed, and varies the reply's shape (numbered, bulleted, JSON
- * in a code fence, with a preamble or a closing remark), repeats itself now and then, and refuses
- * one prompt, so every path of the reply parser is exercised. Deterministic.
+ * questions ({@code question-bank.yaml}): it reads the category, label, language and count from the
+ * prompt and the sample from the seed, and varies the reply's shape (numbered, bulleted, JSON in a
+ * code fence, with a preamble or a closing remark), repeats itself now and then, and refuses one
+ * prompt, so every path of the reply parser is exercised. Deterministic.
  */
 public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
-  private static final Pattern ABOUT = Pattern.compile("(?:questions about|the topic of) (.+?) \\(");
+  private static final Pattern ABOUT =
+      Pattern.compile("(?:questions about|the topic of) (.+?) \\(");
   private static final Pattern COUNT = Pattern.compile("generate (\\d+) ");
   private static final String[] KO_PREFIXES = {"혹시 ", "솔직히 ", "그런데 ", "궁금한데 ", "요즘 "};
-  private static final String[] EN_PREFIXES = {"Honestly, ", "Quick question: ", "So, ", "Just wondering, ", "Tell me, "};
+  private static final String[] EN_PREFIXES = {
+    "Honestly, ", "Quick question: ", "So, ", "Just wondering, ", "Tell me, "
+  };
 
   private final Map<String, Map<String, Map<String, List<String>>>> bank;
 
   @SuppressWarnings("unchecked")
   public QuestionBankResponder() {
-    try (InputStream in = getClass().getResourceAsStream("/dev/guardsynth/testing/question-bank.yaml")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/dev/guardsynth/testing/question-bank.yaml")) {
       bank = ConfigLoader.YAML.readValue(in, Map.class);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the question bank", e);
@@ -38,7 +42,8 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
 
   @Override
   public FakeOpenAiServer.Reply respond(JsonNode request) {
-    String prompt = request.path("messages").get(request.path("messages").size() - 1).path("content").asText();
+    String prompt =
+        request.path("messages").get(request.path("messages").size() - 1).path("content").asText();
     Matcher about = ABOUT.matcher(prompt);
     Matcher count = COUNT.matcher(prompt);
     if (!about.find() || !count.find()) {
@@ -69,12 +74,14 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
       // Past the bank's end, a model rephrases: the same question with a few words added.
       int round = k / pool.size();
       String[] prefixes = korean ? KO_PREFIXES : EN_PREFIXES;
-      questions.add(round == 0 ? base : prefixes[(round + i) % prefixes.length] + lowerFirst(base, korean));
+      questions.add(
+          round == 0 ? base : prefixes[(round + i) % prefixes.length] + lowerFirst(base, korean));
     }
     if (n >= 4 && (sample + category.length()) % 3 == 0) {
       questions.set(n - 1, questions.get(0)); // an exact repeat, as real models produce
     }
-    return FakeOpenAiServer.Reply.content(format(questions, (sample + category.length()) % 5, korean));
+    return FakeOpenAiServer.Reply.content(
+        format(questions, (sample + category.length()) % 5, korean));
   }
 
   private static String lowerFirst(String s, boolean korean) {
