@@ -18,8 +18,11 @@ import picocli.CommandLine.Spec;
       TaxonomyCommand.class,
       PlanCommand.class,
       GenerateCommand.class,
+      FilterCommand.class,
+      LabelCommand.class,
       ExportCommand.class,
       RunCommand.class,
+      StatsCommand.class,
       HelpCommand.class
     },
     footer = {

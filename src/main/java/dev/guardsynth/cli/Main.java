@@ -20,6 +20,10 @@ public final class Main {
   public static final int BAD_INPUT = 2;
   public static final int STOPPED = 3;
 
+  // Held here because java.util.logging keeps loggers only weakly: once collected, the level set
+  // on "guardsynth" is lost and every guardsynth.* logger falls back to the root's WARNING.
+  private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -108,6 +112,6 @@ public final class Main {
     root.addHandler(handler);
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
-    Logger.getLogger("guardsynth").setLevel(level);
+    GUARDSYNTH_LOGGER.setLevel(level);
   }
 }
