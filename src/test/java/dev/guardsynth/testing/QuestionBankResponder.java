@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * prompt and the sample from the seed, and varies the reply's shape (numbered, bulleted, JSON in a
  * code fence, with a preamble or a closing remark), repeats itself now and then, and refuses one
  * prompt, so every path of the reply parser is exercised. The label stage's judge and respond
- * prompts go to a {@link GuardTaskResponder}. In {@link #noisy()} mode, every other reply also
- * carries one line a filter should catch ({@code noise.yaml}: a refusal, a remark, a celebrity,
- * personal data...). Deterministic.
+ * prompts go to a {@link GuardTaskResponder}. In {@link #noisy()} mode, every reply also carries
+ * one line a filter should catch ({@code noise.yaml}: a refusal, a remark, a celebrity, personal
+ * data...). Deterministic.
  */
 public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
   private static final Pattern ABOUT =
@@ -46,7 +46,7 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
     guardTasks = new GuardTaskResponder(bank, List.of(KO_PREFIXES), List.of(EN_PREFIXES));
   }
 
-  /** Plants one line for the filters to catch in every other reply. */
+  /** Plants one line for the filters to catch in every reply. */
   public static QuestionBankResponder noisy() {
     return new QuestionBankResponder(true);
   }
@@ -106,9 +106,11 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
           round == 0 ? base : prefixes[(round + i) % prefixes.length] + lowerFirst(base, korean));
     }
     List<String> bait = noise.getOrDefault(korean ? "ko" : "en", List.of());
-    int slot = sample + category.length() + (unsafe ? 1 : 0);
-    if (!bait.isEmpty() && n >= 3 && slot % 2 == 0) {
-      questions.set(n - 2, bait.get((slot / 2 + category.length()) % bait.size()));
+    if (!bait.isEmpty() && n >= 3) {
+      // Consecutive prompts (category by category, unsafe then safe) get consecutive baits, so
+      // even one call per category and label reaches every filter.
+      int position = new ArrayList<>(bank.keySet()).indexOf(category) * 2 + (unsafe ? 0 : 1);
+      questions.set(n - 2, bait.get((position + sample * 3) % bait.size()));
     }
     if (n >= 4 && (sample + category.length()) % 3 == 0) {
       questions.set(n - 1, questions.get(0)); // an exact repeat, as real models produce
