@@ -13,7 +13,8 @@ import java.util.Map;
  * @param categories questions per category, then label, then split
  * @param languages questions per language, then split
  * @param maxDeviation the largest gap, over every label × category × split, between the questions
- *     placed and the exact target (questions × ratio); under 1 means every target was met
+ *     placed and the exact target (questions × ratio); at most 1 means every split is within one
+ *     question of its target, more means near-duplicate clusters left no closer split
  */
 public record DatasetStats(
     String name,

@@ -195,10 +195,11 @@ final class DatasetStages {
         result.stats().records(),
         result.recordsPerSplit(),
         dir.dataset());
-    if (result.stats().maxDeviation() >= 1) {
+    if (result.stats().maxDeviation() > 1 + 1e-9) {
       LOG.log(
           Level.WARNING,
-          "export: near-duplicate clusters kept a split {0} questions off its target ratio; see"
+          "export: near-duplicate clusters left a label × category split {0} questions off its"
+              + " target ratio, the closest their sizes allow; see max_deviation in"
               + " dataset/stats.json",
           result.stats().maxDeviation());
     }

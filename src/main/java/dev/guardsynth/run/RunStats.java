@@ -122,7 +122,13 @@ public final class RunStats {
     boolean filtered = Files.exists(dir.kept());
     funnel.add(
         step(
-            "filter", uniqueCount, kept.size(), filterReasons, filtered, "→ kept.jsonl", problems));
+            "filter",
+            uniqueCount,
+            kept.size(),
+            filterReasons,
+            filtered,
+            (Files.exists(unique) ? "unique.jsonl" : "candidates.jsonl") + " → kept.jsonl",
+            problems));
     List<Labeled> labeled = readAll(dir.labeled(), Labeled.class);
     boolean labeledRan = Files.exists(dir.labeled());
     funnel.add(
