@@ -2,7 +2,6 @@ package dev.guardsynth.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.data.Candidate;
-import dev.guardsynth.data.Duplicate;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlReader;
@@ -75,7 +74,8 @@ public final class RunStats {
       Path duplicates = root.resolve("duplicates.jsonl");
       long dropped =
           Files.exists(duplicates)
-              ? readAll(duplicates, Duplicate.class).size()
+              // Counted, not parsed: the dedup stage owns that record's shape.
+              ? count(duplicates)
               : candidates.size() - uniqueCount;
       funnel.add(
           step(
@@ -197,7 +197,12 @@ public final class RunStats {
     List<Disagreement> disagreements = readAll(dir.disagreements(), Disagreement.class);
     List<RunReport.CategoryRow> rows =
         categories(candidates, kept, labeled, rejected, byId, disagreements, generate, judged);
-    return new RunReport(root.getFileName().toString(), funnel, rows, problems.isEmpty(), problems);
+    return new RunReport(
+        String.valueOf(root.toAbsolutePath().normalize().getFileName()),
+        funnel,
+        rows,
+        problems.isEmpty(),
+        problems);
   }
 
   /** Checks that every id in {@code in} is in exactly one of {@code out} and {@code dropped}. */
