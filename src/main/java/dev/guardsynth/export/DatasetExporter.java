@@ -126,7 +126,10 @@ public final class DatasetExporter {
     for (Labeled q : questions) {
       if (!ids.add(q.id())) {
         throw new InputException(
-            "question " + q.id() + " appears twice; each question may be exported once");
+            "question "
+                + q.id()
+                + " appears twice in the input; each question may be exported once, so remove"
+                + " the repeat (labeled.jsonl never holds one)");
       }
       if (taxonomy.find(q.category()).isEmpty()) {
         throw new InputException(
