@@ -12,6 +12,8 @@ import java.util.List;
  * @param prompts the folder of prompt templates
  * @param rules rule set files; each adds one language (and its rules) to the plan
  * @param output the folder that holds run directories
+ * @param filters what the filter stage rejects (inline, or read from the file it names)
+ * @param label what the label stage does
  */
 public record GuardsynthConfig(
     String name,
@@ -22,7 +24,9 @@ public record GuardsynthConfig(
     TargetsConfig targets,
     DedupConfig dedup,
     ExportConfig export,
-    String output) {
+    String output,
+    FilterConfig filters,
+    LabelConfig label) {
   public GuardsynthConfig {
     name = Check.orDefault(name, "default");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -39,25 +43,27 @@ public record GuardsynthConfig(
     dedup = dedup == null ? DedupConfig.defaults() : dedup;
     export = export == null ? ExportConfig.defaults() : export;
     output = Check.orDefault(output, "output");
+    filters = filters == null ? FilterConfig.defaults() : filters;
+    label = label == null ? LabelConfig.defaults() : label;
   }
 
   public GuardsynthConfig withName(String newName) {
     return new GuardsynthConfig(
-        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output);
+        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
     return new GuardsynthConfig(
-        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output);
+        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output);
+        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, filters, label);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output);
+        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, filters, label);
   }
 }

@@ -10,8 +10,11 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
+import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Source;
 import dev.guardsynth.export.DatasetExporter;
+import dev.guardsynth.taxonomy.TaxonomyReader;
+import dev.guardsynth.testing.TestProject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +40,12 @@ class GoldReaderTest {
             Candidate.of(BREAD, Label.SAFE, "crime_advice", "g", "en", source()));
     ExportConfig everythingToTest =
         new ExportConfig(List.of("detect"), "chat", new ExportConfig.Splits(0.0, 0.0, 1.0), 42L);
-    new DatasetExporter(everythingToTest, "You are a safety classifier.").write(questions, dir);
+    new DatasetExporter(
+            everythingToTest,
+            TaxonomyReader.read(TestProject.ROOT.resolve("rules/taxonomy.yaml")),
+            new DatasetExporter.Options(
+                "gold", "You are a safety classifier.", "Answer safely.", 0.7))
+        .write(questions.stream().map(q -> Labeled.of(q, null, null)).toList(), dir);
     Path test = dir.resolve("test.jsonl");
     // A respond record repeats a question for the other task; it must not be scored twice.
     Files.writeString(
