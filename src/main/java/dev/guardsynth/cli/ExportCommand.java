@@ -1,36 +1,45 @@
 package dev.guardsynth.cli;
 
+import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.GuardsynthConfig;
-import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.JsonlReader;
+import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.DatasetExporter;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.prompt.GuardPrompts;
+import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code guardsynth export}: writes the fine-tuning dataset with train/validation/test splits. */
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Write questions as a fine-tuning dataset with train/validation/test splits.",
+    description =
+        "Write labeled questions as a fine-tuning dataset with train/validation/test splits.",
     footer = {
       "",
       "Example:",
-      "  guardsynth export --config examples/demo/guardsynth.yaml --in candidates.jsonl -o dataset"
+      "  guardsynth export --config examples/demo/guardsynth.yaml"
+          + " --in output/demo/labeled.jsonl -o dataset"
     })
 final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
   @Option(
       names = "--in",
       paramLabel = "FILE",
-      description = "Questions (JSONL), or - for stdin (default: stdin).")
+      description =
+          "Labeled questions (JSONL, such as labeled.jsonl), or - for stdin (default: stdin).")
   String in;
 
   @Option(
@@ -46,30 +55,59 @@ final class ExportCommand implements Callable<Integer> {
       description = "Split seed (default: export.seed in the config).")
   Long seed;
 
+  @Option(
+      names = "--format",
+      paramLabel = "NAME",
+      description = "chat, flat or csv (default: export.format in the config).")
+  String format;
+
+  @Option(
+      names = "--tasks",
+      paramLabel = "TASK",
+      split = ",",
+      description = "detect and/or respond, comma-separated (default: export.tasks in the config).")
+  List<String> tasks;
+
   @Override
   public Integer call() {
     GuardsynthConfig config = common.load();
-    var export = config.export();
-    if (seed != null) {
+    ExportConfig e = config.export();
+    ExportConfig export;
+    try {
       export =
-          new dev.guardsynth.config.ExportConfig(
-              export.tasks(), export.format(), export.splits(), seed);
+          new ExportConfig(
+              tasks != null ? tasks : e.tasks(),
+              format != null ? format : e.format(),
+              e.splits(),
+              seed != null ? seed : e.seed());
+    } catch (IllegalArgumentException bad) {
+      // The message starts with the key, which is also the option's name.
+      throw new ParameterException(spec.commandLine(), "--" + bad.getMessage());
     }
-    String system =
-        GuardPrompts.detectSystem(
-            Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
-    List<Candidate> questions;
-    try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class)) {
+    Path prompts = Path.of(config.prompts());
+    Taxonomy taxonomy = TaxonomyReader.read(Path.of(config.taxonomy()));
+    List<Labeled> questions;
+    try (JsonlReader<Labeled> reader = StageIo.input(in, Labeled.class)) {
       questions = reader.stream().toList();
     }
-    ExportResult result = new DatasetExporter(export, system).write(questions, out);
+    ExportResult result =
+        new DatasetExporter(
+                export,
+                taxonomy,
+                new DatasetExporter.Options(
+                    config.name(),
+                    GuardPrompts.detectSystem(prompts, taxonomy),
+                    GuardPrompts.respondSystem(prompts),
+                    config.dedup().threshold()))
+            .write(questions, out);
     System.getLogger("guardsynth.export")
         .log(
             System.Logger.Level.INFO,
-            "export: {0} questions into {1} {2}",
+            "export: {0} questions, {1} records {2} into {3}",
             result.questions(),
-            out,
-            result.recordsPerSplit());
+            result.stats().records(),
+            result.recordsPerSplit(),
+            out);
     return Main.OK;
   }
 }

@@ -19,8 +19,12 @@ import picocli.CommandLine.Spec;
       TaxonomyCommand.class,
       PlanCommand.class,
       GenerateCommand.class,
+      FilterCommand.class,
+      LabelCommand.class,
       ExportCommand.class,
+      EvalCommand.class,
       RunCommand.class,
+      StatsCommand.class,
       HelpCommand.class
     },
     footer = {

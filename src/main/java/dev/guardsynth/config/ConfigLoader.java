@@ -67,14 +67,40 @@ public final class ConfigLoader {
             d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
         raw.export(),
         resolve.apply(raw.output()),
+        filters(raw.filters(), base, env),
+        raw.label(),
         raw.budget());
+  }
+
+  /**
+   * The filter settings with their paths resolved: inline ones against the config's folder, or
+   * those of the filters file the config names, against that file's folder.
+   */
+  private static FilterConfig filters(FilterConfig raw, Path base, Map<String, String> env) {
+    if (raw.file() == null) {
+      return raw.resolved(base, null);
+    }
+    return readFilters(base.resolve(raw.file()).normalize(), env);
+  }
+
+  /** Reads a filters file ({@code rules/filters.yaml}), resolving its paths against its folder. */
+  public static FilterConfig readFilters(Path file, Map<String, String> env) {
+    FilterConfig filters = read(file, FilterConfig.class, env);
+    if (filters.file() != null) {
+      throw new ConfigException(
+          file + ": a filters file holds the filter keys themselves, not another file name");
+    }
+    Path absolute = file.toAbsolutePath().normalize();
+    return filters.resolved(absolute.getParent(), absolute.toString());
   }
 
   /** The defaults, with paths resolved against {@code base} (used when no config is given). */
   public static GuardsynthConfig defaults(Path base) {
     GuardsynthConfig raw =
-        new GuardsynthConfig(null, null, null, null, null, null, null, null, null);
+        new GuardsynthConfig(null, null, null, null, null, null, null, null, null, null, null);
     Path dir = base.toAbsolutePath();
+    // Without a config, the repository's own filters file applies when there is one.
+    Path filtersFile = dir.resolve("rules/filters.yaml");
     return new GuardsynthConfig(
         raw.name(),
         raw.teacher(),
@@ -84,7 +110,9 @@ public final class ConfigLoader {
         raw.targets(),
         raw.dedup(),
         raw.export(),
-        dir.resolve(raw.output()).toString());
+        dir.resolve(raw.output()).toString(),
+        Files.isRegularFile(filtersFile) ? readFilters(filtersFile, Map.of()) : raw.filters(),
+        raw.label());
   }
 
   /** Reads a YAML file into {@code type}, turning every problem into a located message. */

@@ -12,6 +12,8 @@ import java.util.List;
  * @param prompts the folder of prompt templates
  * @param rules rule set files; each adds one language (and its rules) to the plan
  * @param output the folder that holds run directories
+ * @param filters what the filter stage rejects (inline, or read from the file it names)
+ * @param label what the label stage does
  * @param budget limits on teacher spending; reaching one stops the run, resumable
  */
 public record GuardsynthConfig(
@@ -24,6 +26,8 @@ public record GuardsynthConfig(
     DedupConfig dedup,
     ExportConfig export,
     String output,
+    FilterConfig filters,
+    LabelConfig label,
     BudgetConfig budget) {
   public GuardsynthConfig {
     name = Check.orDefault(name, "default");
@@ -41,6 +45,8 @@ public record GuardsynthConfig(
     dedup = dedup == null ? DedupConfig.defaults() : dedup;
     export = export == null ? ExportConfig.defaults() : export;
     output = Check.orDefault(output, "output");
+    filters = filters == null ? FilterConfig.defaults() : filters;
+    label = label == null ? LabelConfig.defaults() : label;
     budget = budget == null ? BudgetConfig.unlimited() : budget;
   }
 
@@ -54,32 +60,51 @@ public record GuardsynthConfig(
       TargetsConfig targets,
       DedupConfig dedup,
       ExportConfig export,
-      String output) {
-    this(name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, null);
+      String output,
+      FilterConfig filters,
+      LabelConfig label) {
+    this(
+        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+        null);
   }
 
   public GuardsynthConfig withName(String newName) {
     return new GuardsynthConfig(
-        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
+        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+        budget);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
     return new GuardsynthConfig(
-        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output, budget);
+        name,
+        newTeacher,
+        taxonomy,
+        prompts,
+        rules,
+        targets,
+        dedup,
+        export,
+        output,
+        filters,
+        label,
+        budget);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, budget);
+        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, filters, label,
+        budget);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, budget);
+        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, filters, label,
+        budget);
   }
 
   public GuardsynthConfig withBudget(BudgetConfig newBudget) {
     return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, newBudget);
+        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+        newBudget);
   }
 }

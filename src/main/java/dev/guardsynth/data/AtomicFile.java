@@ -16,6 +16,8 @@ import java.nio.file.StandardCopyOption;
  * readers see either the old file or the complete new one, never a half-written one.
  */
 public final class AtomicFile {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private final Path target;
   private final Path temp;
 
@@ -29,7 +31,12 @@ public final class AtomicFile {
     try {
       JsonlWriter.createParent(target);
       Path dir = target.toAbsolutePath().getParent();
-      Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      // Not Files.createTempFile: it makes files only the owner can read (0600), and the
+      // finished file should get the same permissions as any other file the user creates.
+      Path temp =
+          Files.createFile(
+              dir.resolve(
+                  "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp"));
       return new AtomicFile(target, temp);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a file beside " + target, e);

@@ -6,79 +6,318 @@ import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.data.Label;
+import dev.guardsynth.data.Labeled;
+import dev.guardsynth.taxonomy.Taxonomy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The export stage: writes labeled questions as fine-tuning records into {@code
- * dataset/{train,validation,test}.jsonl} and a {@code manifest.json} with the sha256 of each file.
- * Deterministic: the same questions and seed give byte-identical files.
+ * The export stage: writes labeled questions as fine-tuning data into {@code
+ * dataset/{train,validation,test}.jsonl} (or {@code .csv}), with {@code README.md} (a Hugging Face
+ * dataset card), {@code stats.json} and, last, {@code manifest.json} holding the sha256 of every
+ * other file. Splits are stratified by label × category and keep near-duplicate clusters whole (see
+ * {@link Splitter}). Deterministic: the same questions and seed give byte-identical files, whatever
+ * the input order. Not thread-safe.
  */
 public final class DatasetExporter {
-  private final ExportConfig config;
-  private final String detectSystemPrompt;
+  private static final List<String> FLAT_COLUMNS =
+      List.of("id", "text", "label", "category", "language", "split");
 
   /**
-   * @param detectSystemPrompt the system message of every detect record
+   * @param name the dataset's name, shown on its card
+   * @param detectSystem the system message of every detect record
+   * @param respondSystem the system message of every respond record
+   * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
    */
-  public DatasetExporter(ExportConfig config, String detectSystemPrompt) {
+  public record Options(
+      String name, String detectSystem, String respondSystem, double nearDuplicateThreshold) {}
+
+  private final ExportConfig config;
+  private final Taxonomy taxonomy;
+  private final Options options;
+
+  public DatasetExporter(ExportConfig config, Taxonomy taxonomy, Options options) {
     this.config = config;
-    this.detectSystemPrompt = detectSystemPrompt;
+    this.taxonomy = taxonomy;
+    this.options = options;
   }
 
   /** The detect task's answer: JSON text with the label and the topic category. */
-  public static String detectAnswer(Candidate c) {
+  public static String detectAnswer(Label label, String category) {
     ObjectNode answer = Json.MAPPER.createObjectNode();
-    answer.put("label", c.label().json());
-    answer.put("category", c.category());
+    answer.put("label", label.json());
+    answer.put("category", category);
     return answer.toString();
   }
 
-  /** Writes the dataset folder; existing split files are replaced only when all are written. */
-  public ExportResult write(List<Candidate> questions, Path datasetDir) {
-    Map<String, Split> splits = Splitter.assign(questions, config.splits(), config.seed());
-    Map<Split, JsonlWriter> writers = new EnumMap<>(Split.class);
-    try {
-      for (Split split : Split.values()) {
-        writers.put(split, JsonlWriter.create(datasetDir.resolve(split.json() + ".jsonl")));
+  /** The detect task's answer for a candidate. */
+  public static String detectAnswer(Candidate c) {
+    return detectAnswer(c.label(), c.category());
+  }
+
+  /**
+   * Writes the dataset folder. Bad input (a repeated id, a category outside the taxonomy, a missing
+   * response when the respond task is on) is an {@link InputException} before anything is written;
+   * the manifest is written last, so a folder without one is incomplete.
+   */
+  public ExportResult write(List<Labeled> questions, Path datasetDir) {
+    check(questions);
+    int[] cluster =
+        NearDuplicates.clusters(
+            questions.stream().map(Labeled::text).toList(), options.nearDuplicateThreshold());
+    Map<String, Split> splits = Splitter.assign(questions, cluster, config.splits(), config.seed());
+    List<Labeled> ordered = new ArrayList<>(questions);
+    ordered.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
+    Map<Split, List<Labeled>> bySplit = new EnumMap<>(Split.class);
+    for (Split split : Split.values()) {
+      bySplit.put(split, new ArrayList<>());
+    }
+    for (Labeled q : ordered) {
+      bySplit.get(splits.get(q.id())).add(q);
+    }
+
+    String extension = config.format().equals("csv") ? ".csv" : ".jsonl";
+    Map<String, Long> records = new LinkedHashMap<>();
+    List<String> files = new ArrayList<>();
+    for (Split split : Split.values()) {
+      Path file = datasetDir.resolve(split.json() + extension);
+      long written =
+          switch (config.format()) {
+            case "chat" -> writeChat(bySplit.get(split), split, file);
+            case "flat" -> writeFlat(bySplit.get(split), split, file);
+            default -> writeCsv(bySplit.get(split), split, file);
+          };
+      records.put(split.json(), written);
+      if (written > 0) {
+        files.add(file.getFileName().toString());
       }
-      for (Candidate c : questions) {
-        Split split = splits.get(c.id());
-        writers.get(split).write(detectRecord(c, split));
+    }
+    removeStale(datasetDir, extension);
+    DatasetStats stats = stats(questions, splits, cluster, records);
+    AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
+    AtomicFile.writeString(
+        datasetDir.resolve("README.md"),
+        DatasetCard.render(
+            stats, taxonomy, files, questions.stream().allMatch(q -> q.judge() != null)));
+    writeManifest(datasetDir);
+    return new ExportResult(records, questions.size(), stats);
+  }
+
+  private void check(List<Labeled> questions) {
+    Set<String> ids = new HashSet<>();
+    boolean respond = config.tasks().contains("respond");
+    for (Labeled q : questions) {
+      if (!ids.add(q.id())) {
+        throw new InputException(
+            "question "
+                + q.id()
+                + " appears twice in the input; each question may be exported once, so remove"
+                + " the repeat (labeled.jsonl never holds one)");
       }
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (Map.Entry<Split, JsonlWriter> e : writers.entrySet()) {
-        e.getValue().commit();
-        counts.put(e.getKey().json(), e.getValue().count());
+      if (taxonomy.find(q.category()).isEmpty()) {
+        throw new InputException(
+            "question "
+                + q.id()
+                + ": category '"
+                + q.category()
+                + "' is not in the taxonomy; use one of "
+                + String.join(", ", taxonomy.ids()));
       }
-      writeManifest(datasetDir);
-      return new ExportResult(counts, questions.size());
-    } finally {
-      writers.values().forEach(JsonlWriter::close);
+      if (respond && (q.response() == null || q.response().isBlank())) {
+        throw new InputException(
+            "question "
+                + q.id()
+                + " has no safeguard response, but export.tasks includes respond; export the"
+                + " label stage's output (labeled.jsonl) with label.respond on, or drop respond"
+                + " from export.tasks");
+      }
     }
   }
 
-  private ChatRecord detectRecord(Candidate c, Split split) {
+  private long writeChat(List<Labeled> questions, Split split, Path file) {
+    try (JsonlWriter out = JsonlWriter.create(file)) {
+      for (Labeled q : questions) {
+        for (String task : config.tasks()) {
+          out.write(chatRecord(q, task, split));
+        }
+      }
+      out.commit();
+      return out.count();
+    }
+  }
+
+  private ChatRecord chatRecord(Labeled q, String task, Split split) {
+    boolean detect = task.equals("detect");
     return new ChatRecord(
-        c.id(),
-        "detect",
+        q.id(),
+        task,
         split.json(),
-        c.label(),
-        c.category(),
-        c.language(),
+        q.label(),
+        q.category(),
+        q.language(),
         List.of(
-            ChatMessage.system(detectSystemPrompt),
-            ChatMessage.user(c.text()),
-            ChatMessage.assistant(detectAnswer(c))));
+            ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
+            ChatMessage.user(q.text()),
+            ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response())));
+  }
+
+  /** One line of the flat format; {@code response} only with the respond task. */
+  record FlatRecord(
+      String id,
+      String text,
+      Label label,
+      String category,
+      String language,
+      String split,
+      String response) {}
+
+  private long writeFlat(List<Labeled> questions, Split split, Path file) {
+    boolean respond = config.tasks().contains("respond");
+    try (JsonlWriter out = JsonlWriter.create(file)) {
+      for (Labeled q : questions) {
+        out.write(
+            new FlatRecord(
+                q.id(),
+                q.text(),
+                q.label(),
+                q.category(),
+                q.language(),
+                split.json(),
+                respond ? q.response() : null));
+      }
+      out.commit();
+      return out.count();
+    }
+  }
+
+  private long writeCsv(List<Labeled> questions, Split split, Path file) {
+    boolean respond = config.tasks().contains("respond");
+    List<String> columns = new ArrayList<>(FLAT_COLUMNS);
+    if (respond) {
+      columns.add("response");
+    }
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get();
+    StringBuilder text = new StringBuilder();
+    try (CSVPrinter printer = new CSVPrinter(text, format)) {
+      for (Labeled q : questions) {
+        List<String> row =
+            new ArrayList<>(
+                List.of(
+                    q.id(),
+                    q.text(),
+                    q.label().json(),
+                    q.category(),
+                    q.language() == null ? "" : q.language(),
+                    split.json()));
+        if (respond) {
+          row.add(q.response());
+        }
+        printer.printRecord(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file, e);
+    }
+    AtomicFile.writeString(file, text.toString());
+    return questions.size();
+  }
+
+  /** Deletes split files of the other formats, so the folder holds only this export. */
+  private static void removeStale(Path dir, String extension) {
+    for (Split split : Split.values()) {
+      for (String other : List.of(".jsonl", ".csv")) {
+        if (!other.equals(extension)) {
+          try {
+            Files.deleteIfExists(dir.resolve(split.json() + other));
+          } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + dir.resolve(split.json() + other), e);
+          }
+        }
+      }
+    }
+  }
+
+  private DatasetStats stats(
+      List<Labeled> questions,
+      Map<String, Split> splits,
+      int[] cluster,
+      Map<String, Long> records) {
+    Map<String, long[]> perSplit = new LinkedHashMap<>(); // questions, unsafe, safe
+    for (Split split : Split.values()) {
+      perSplit.put(split.json(), new long[3]);
+    }
+    Map<String, Map<String, Map<String, Long>>> categories = new TreeMap<>();
+    Map<String, Map<String, Long>> languages = new TreeMap<>();
+    Map<String, Long> strata = new TreeMap<>();
+    Map<String, Long> placed = new TreeMap<>();
+    for (Labeled q : questions) {
+      String split = splits.get(q.id()).json();
+      long[] c = perSplit.get(split);
+      c[0]++;
+      c[q.label() == Label.UNSAFE ? 1 : 2]++;
+      categories
+          .computeIfAbsent(q.category(), k -> new TreeMap<>())
+          .computeIfAbsent(q.label().json(), k -> new TreeMap<>())
+          .merge(split, 1L, Long::sum);
+      languages
+          .computeIfAbsent(q.language() == null ? "unknown" : q.language(), k -> new TreeMap<>())
+          .merge(split, 1L, Long::sum);
+      strata.merge(Splitter.stratum(q), 1L, Long::sum);
+      placed.merge(Splitter.stratum(q) + "/" + split, 1L, Long::sum);
+    }
+    Map<String, DatasetStats.SplitCounts> splitCounts = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : perSplit.entrySet()) {
+      long[] c = e.getValue();
+      splitCounts.put(
+          e.getKey(), new DatasetStats.SplitCounts(c[0], records.get(e.getKey()), c[1], c[2]));
+    }
+    double[] ratios = {
+      config.splits().train(), config.splits().validation(), config.splits().test()
+    };
+    double maxDeviation = 0;
+    for (Map.Entry<String, Long> stratum : strata.entrySet()) {
+      for (Split split : Split.values()) {
+        long n = placed.getOrDefault(stratum.getKey() + "/" + split.json(), 0L);
+        double target = stratum.getValue() * ratios[split.ordinal()];
+        maxDeviation = Math.max(maxDeviation, Math.abs(n - target));
+      }
+    }
+    Map<Integer, Long> sizes = new TreeMap<>();
+    for (int c : cluster) {
+      sizes.merge(c, 1L, Long::sum);
+    }
+    long clusters = sizes.values().stream().filter(s -> s > 1).count();
+    long inClusters = sizes.values().stream().filter(s -> s > 1).mapToLong(Long::longValue).sum();
+    long largest = sizes.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return new DatasetStats(
+        options.name(),
+        config.seed(),
+        config.format(),
+        config.tasks(),
+        questions.size(),
+        records.values().stream().mapToLong(Long::longValue).sum(),
+        splitCounts,
+        categories,
+        languages,
+        new DatasetStats.NearDuplicateCounts(
+            options.nearDuplicateThreshold(), clusters, inClusters, largest),
+        Math.round(maxDeviation * 1000) / 1000.0);
   }
 
   /** {@code manifest.json}: sha256 and size of every other file in the folder, by name. */

@@ -14,6 +14,17 @@ public final class GuardPrompts {
    * ids and names so the model's answer uses exactly those ids.
    */
   public static String detectSystem(Path promptsDir, Taxonomy taxonomy) {
+    return PromptTemplate.read(promptsDir.resolve("detect.md"))
+        .render(Map.of("categories", categoryList(taxonomy)));
+  }
+
+  /** The respond task's system prompt ({@code prompts/safeguard.md}). */
+  public static String respondSystem(Path promptsDir) {
+    return PromptTemplate.read(promptsDir.resolve("safeguard.md")).render(Map.of());
+  }
+
+  /** One line per category: {@code - id: English name — description}. */
+  static String categoryList(Taxonomy taxonomy) {
     StringBuilder categories = new StringBuilder();
     for (Category c : taxonomy.categories()) {
       categories
@@ -25,7 +36,6 @@ public final class GuardPrompts {
           .append(c.description())
           .append('\n');
     }
-    return PromptTemplate.read(promptsDir.resolve("detect.md"))
-        .render(Map.of("categories", categories.toString().strip()));
+    return categories.toString().strip();
   }
 }

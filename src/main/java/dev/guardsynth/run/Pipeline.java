@@ -1,16 +1,11 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
-import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.export.DatasetExporter;
-import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
-import dev.guardsynth.prompt.GuardPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.FailedRequest;
@@ -89,7 +84,7 @@ public final class Pipeline {
   public Map<String, Object> run() throws TeacherException, InterruptedException {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
-    String detectSystem = GuardPrompts.detectSystem(Path.of(config.prompts()), planner.taxonomy());
+    DatasetStages dataset = DatasetStages.open(config, options, dir, planner.taxonomy());
     boolean batchMode = config.teacher().mode().equals("batch");
     try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
         OpenAiBatch batch =
@@ -102,7 +97,10 @@ public final class Pipeline {
         options.stop().check();
         generate(prompts, session, log);
         options.stop().check();
-        export(detectSystem, log);
+        dataset.filter(log);
+        dataset.label(session, log);
+        options.stop().check();
+        dataset.export(log);
         log.finish("complete");
         return log.asMap();
       } catch (StoppedException e) {
@@ -192,26 +190,7 @@ public final class Pipeline {
         result.unparseable());
   }
 
-  private void export(String detectSystem, RunLog log) {
-    String fingerprint =
-        Ids.sha256Hex(
-            Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
-    if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
-      LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
-      return;
-    }
-    long start = System.nanoTime();
-    List<Candidate> questions;
-    try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class)) {
-      questions = in.stream().toList();
-    }
-    ExportResult result =
-        new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
-    log.stage("export", "complete", fingerprint, seconds(start), result);
-    LOG.log(Level.INFO, "export: {0} questions into {1}", result.questions(), dir.dataset());
-  }
-
-  private static boolean isDone(RunLog log, String stage, String fingerprint, Path output) {
+  static boolean isDone(RunLog log, String stage, String fingerprint, Path output) {
     return fingerprint.equals(log.completedFingerprint(stage)) && Files.exists(output);
   }
 
@@ -223,7 +202,7 @@ public final class Pipeline {
     }
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 }

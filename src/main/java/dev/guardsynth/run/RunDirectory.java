@@ -1,5 +1,6 @@
 package dev.guardsynth.run;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The files of one run, all under {@code output/<run-name>/}. */
@@ -33,5 +34,29 @@ public record RunDirectory(Path root) {
 
   public Path runJson() {
     return root.resolve("run.json");
+  }
+
+  /** The filter stage's input: the dedup stage's unique.jsonl once it exists, else candidates. */
+  public Path filterInput() {
+    Path unique = root.resolve("unique.jsonl");
+    return Files.exists(unique) ? unique : candidates();
+  }
+
+  public Path kept() {
+    return root.resolve("kept.jsonl");
+  }
+
+  /** Every question a stage dropped, with its one reason. */
+  public Path rejected() {
+    return root.resolve("rejected.jsonl");
+  }
+
+  public Path labeled() {
+    return root.resolve("labeled.jsonl");
+  }
+
+  /** The judge's disagreements with the intended labels, for human audit. */
+  public Path disagreements() {
+    return root.resolve("disagreements.jsonl");
   }
 }

@@ -7,6 +7,8 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.moderations.ModerationCreateParams;
+import com.openai.models.moderations.ModerationCreateResponse;
 import dev.guardsynth.data.ChatMessage;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -77,7 +79,7 @@ public final class OpenAiTeacher implements Teacher {
       ChatCompletion completion = client.chat().completions().create(params.build());
       if (completion.choices().isEmpty()) {
         throw new TeacherException(
-            TeacherException.Kind.MALFORMED, where(request) + " returned no choices");
+            TeacherException.Kind.MALFORMED, where(request.model()) + " returned no choices");
       }
       String text = completion.choices().get(0).message().content().orElse("");
       Usage usage =
@@ -86,19 +88,49 @@ public final class OpenAiTeacher implements Teacher {
               .map(u -> new Usage(u.promptTokens(), u.completionTokens()))
               .orElse(Usage.ZERO);
       return new TeacherReply(text, completion.model(), usage);
-    } catch (OpenAIServiceException e) {
-      throw fromStatus(where(request), e, apiKey);
-    } catch (OpenAIIoException e) {
-      throw fromIo(where(request), e);
-    } catch (OpenAIInvalidDataException e) {
-      throw new TeacherException(
-          TeacherException.Kind.MALFORMED,
-          where(request)
-              + " sent a reply that is not a chat completion: "
-              + scrub(firstLine(e.getMessage()), apiKey),
-          null,
-          e);
+    } catch (OpenAIServiceException | OpenAIIoException | OpenAIInvalidDataException e) {
+      throw failure(request.model(), e, "a chat completion");
     }
+  }
+
+  /**
+   * Asks the moderation endpoint ({@code POST /moderations}) whether {@code input} is flagged. One
+   * attempt, like {@link #complete}; failures carry the same {@link TeacherException.Kind}s, so a
+   * caller's retries treat both endpoints alike.
+   */
+  public boolean moderate(String model, String input) throws TeacherException {
+    try {
+      ModerationCreateResponse response =
+          client
+              .moderations()
+              .create(ModerationCreateParams.builder().model(model).input(input).build());
+      if (response.results().isEmpty()) {
+        throw new TeacherException(
+            TeacherException.Kind.MALFORMED, where(model) + " returned no moderation results");
+      }
+      return response.results().get(0).flagged();
+    } catch (OpenAIServiceException | OpenAIIoException | OpenAIInvalidDataException e) {
+      throw failure(model, e, "a moderation result");
+    }
+  }
+
+  /** Maps a client failure to a {@link TeacherException} whose kind decides retrying. */
+  private TeacherException failure(String model, RuntimeException e, String expected) {
+    if (e instanceof OpenAIServiceException service) {
+      return fromStatus(where(model), service, apiKey);
+    }
+    if (e instanceof OpenAIIoException io) {
+      return fromIo(where(model), io);
+    }
+    return new TeacherException(
+        TeacherException.Kind.MALFORMED,
+        where(model)
+            + " sent a reply that is not "
+            + expected
+            + ": "
+            + scrub(firstLine(e.getMessage()), apiKey),
+        null,
+        e);
   }
 
   static TeacherException fromIo(String where, OpenAIIoException e) {
@@ -160,8 +192,8 @@ public final class OpenAiTeacher implements Teacher {
     }
   }
 
-  private String where(TeacherRequest request) {
-    return "teacher 'openai' at " + baseUrl + " (model '" + request.model() + "')";
+  private String where(String model) {
+    return "teacher 'openai' at " + baseUrl + " (model '" + model + "')";
   }
 
   /** {@code text} with every occurrence of the key replaced, in case a server echoes it. */

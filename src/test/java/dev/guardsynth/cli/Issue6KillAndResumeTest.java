@@ -57,7 +57,9 @@ class Issue6KillAndResumeTest {
             + "  api_key_env: "
             + KEY_VAR
             + "\n"
-            + "  concurrency: 4\n");
+            + "  concurrency: 4\n"
+            // Only generate asks the teacher here, so the server's log counts prompts.
+            + "label: {judge: false, respond: false}\n");
   }
 
   /** The bank of questions, answered slowly enough that a run can be stopped halfway. */

@@ -35,19 +35,31 @@ class Issue6TeacherAtScaleTest {
 
   @TempDir Path dir;
 
-  /** 10 categories × 2 labels × 2 calls = 40 prompts, in Korean. */
+  /**
+   * 10 categories × 2 labels × 2 calls = 40 generation prompts, in Korean; the label stage is off,
+   * so the server's log counts prompts.
+   */
   private Path config(String name, String extra) throws Exception {
+    return config(name, extra, false);
+  }
+
+  private Path config(String name, String extra, boolean label) throws Exception {
+    return config(name, extra, label, dir.resolve("output"));
+  }
+
+  private Path config(String name, String extra, boolean label, Path output) throws Exception {
     Path sub = Files.createDirectories(dir.resolve("config-" + name));
     return TestProject.writeConfig(
         sub,
         "name: t\n"
             + "output: "
-            + dir.resolve("output")
+            + output
             + "\n"
             + "rules: "
             + TestProject.rules("ko")
             + "\n"
             + "targets: {unsafe: 4, safe: 4, per_call: 2}\n"
+            + (label ? "" : "label: {judge: false, respond: false}\n")
             + "teacher:\n"
             + "  model: m\n"
             + "  api_key_env: "
@@ -82,43 +94,57 @@ class Issue6TeacherAtScaleTest {
   @Test
   void aBudgetStopsWithExitThreeAndResumingWithALargerOneEndsWithTheSameDataset() throws Exception {
     try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
-      CliResult whole = run(config("whole", ""), server.baseUrl(), "--run-name", "whole");
+      // Generate and label (judge and respond) both ask the teacher, and share the budget.
+      // The same run name in two output folders: the dataset card names the run.
+      Path wholeOut = dir.resolve("whole");
+      Path budgetedOut = dir.resolve("budgeted");
+      CliResult whole = run(config("whole", "", true, wholeOut), server.baseUrl());
       assertEquals(0, whole.exitCode(), whole.err());
-      assertEquals(40, server.requests().size());
+      int all = server.requests().size();
+      assertTrue(all > 40, "generate's 40 and label's: " + all);
 
-      Path small = config("small", "budget: {max_requests: 15}\n");
-      CliResult stopped = run(small, server.baseUrl(), "--run-name", "budgeted");
+      Path small = config("small", "budget: {max_requests: 15}\n", true, budgetedOut);
+      CliResult stopped = run(small, server.baseUrl());
       assertEquals(3, stopped.exitCode(), stopped.err());
       assertTrue(stopped.err().contains("budget.max_requests 15 reached"), stopped.err());
       assertTrue(
           stopped.err().contains("resume with: guardsynth run --config " + small), stopped.err());
-      assertTrue(stopped.err().contains("--run-name budgeted"), stopped.err());
-      Path run = dir.resolve("output/budgeted");
+      assertTrue(stopped.err().contains("--run-name t"), stopped.err());
+      Path run = budgetedOut.resolve("t");
       assertEquals("stopped", runJson(run).get("status").asText());
       assertEquals(15, runJson(run).at("/usage/budget/spent/requests").asInt());
       assertFalse(Files.exists(run.resolve("candidates.jsonl")), "no partial stage output");
       assertFalse(Files.exists(run.resolve("dataset")));
-      assertEquals(55, server.requests().size(), "exactly the budget was spent");
+      assertEquals(all + 15, server.requests().size(), "exactly the budget was spent");
 
-      CliResult again = run(small, server.baseUrl(), "--run-name", "budgeted");
+      CliResult again = run(small, server.baseUrl());
       assertEquals(3, again.exitCode(), "the same budget is still spent: " + again.err());
-      assertEquals(55, server.requests().size());
+      assertEquals(all + 15, server.requests().size());
 
-      Path larger = config("larger", "budget: {max_requests: 100, max_cost_usd: 5.0}\n");
-      CliResult resumed = run(larger, server.baseUrl(), "--run-name", "budgeted");
+      // Enough for generate, not for label: the second stop comes in the label stage.
+      Path middle =
+          config("middle", "budget: {max_requests: " + (all - 5) + "}\n", true, budgetedOut);
+      CliResult inLabel = run(middle, server.baseUrl());
+      assertEquals(3, inLabel.exitCode(), inLabel.err());
+      assertTrue(inLabel.err().contains("label requests not sent yet"), inLabel.err());
+      assertEquals(2 * all - 5, server.requests().size());
+
+      Path larger =
+          config("larger", "budget: {max_requests: 1000, max_cost_usd: 5.0}\n", true, budgetedOut);
+      CliResult resumed = run(larger, server.baseUrl());
       assertEquals(0, resumed.exitCode(), resumed.err());
-      assertEquals(80, server.requests().size(), "the resume paid only for the 25 left");
+      assertEquals(2 * all, server.requests().size(), "the stopped run paid for each request once");
       Set<String> sentForBudgeted = new HashSet<>();
-      for (JsonNode body : server.requests().subList(40, 80)) {
+      for (JsonNode body : server.requests().subList(all, 2 * all)) {
         assertTrue(sentForBudgeted.add(body.toString()), "sent twice: " + body);
       }
       assertEquals(
-          files(dir.resolve("output/whole/dataset")),
+          files(wholeOut.resolve("t/dataset")),
           files(run.resolve("dataset")),
           "byte for byte the dataset of the uninterrupted run");
       assertEquals(
-          Files.readString(dir.resolve("output/whole/candidates.jsonl")),
-          Files.readString(run.resolve("candidates.jsonl")));
+          Files.readString(wholeOut.resolve("t/labeled.jsonl")),
+          Files.readString(run.resolve("labeled.jsonl")));
     }
   }
 
@@ -232,18 +258,29 @@ class Issue6TeacherAtScaleTest {
   @Test
   void runJsonAccountsTokensAndCostPerStageAndModel() throws Exception {
     try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
-      Path config = config("priced", "  prices: {m: {input: 0.15, output: 0.6}}\n");
+      Path config = config("priced", "  prices: {m: {input: 0.15, output: 0.6}}\n", true);
       CliResult result = run(config, server.baseUrl());
       assertEquals(0, result.exitCode(), result.err());
       JsonNode usage = runJson(dir.resolve("output/t")).get("usage");
-      JsonNode m = usage.at("/by_stage/generate/m");
-      assertEquals(40, m.get("requests").asInt());
-      assertEquals(40, m.get("sent").asInt());
-      long in = m.get("input_tokens").asLong();
-      long out = m.get("output_tokens").asLong();
-      assertEquals((in * 0.15 + out * 0.6) / 1e6, m.get("cost_usd").asDouble(), 1e-6);
-      assertEquals(usage.get("cost_usd").asDouble(), m.get("cost_usd").asDouble(), 1e-9);
-      assertEquals(in, usage.get("input_tokens").asLong());
+      JsonNode generate = usage.at("/by_stage/generate/m");
+      JsonNode label = usage.at("/by_stage/label/m");
+      assertEquals(40, generate.get("requests").asInt());
+      assertEquals(40, generate.get("sent").asInt());
+      assertTrue(label.get("requests").asInt() > 0, usage.toString());
+      for (JsonNode m : List.of(generate, label)) {
+        long in = m.get("input_tokens").asLong();
+        long out = m.get("output_tokens").asLong();
+        assertEquals((in * 0.15 + out * 0.6) / 1e6, m.get("cost_usd").asDouble(), 1e-6);
+      }
+      assertEquals(
+          generate.get("cost_usd").asDouble() + label.get("cost_usd").asDouble(),
+          usage.get("cost_usd").asDouble(),
+          1e-5);
+      assertEquals(server.requests().size(), usage.get("sent").asInt());
+      assertEquals(
+          generate.get("input_tokens").asLong() + label.get("input_tokens").asLong(),
+          usage.get("input_tokens").asLong());
+      assertTrue(result.err().isEmpty() || !result.err().contains("Exception"), result.err());
     }
   }
 

@@ -37,6 +37,7 @@ class RunCommandTest {
             + TestProject.rules("ko", "en")
             + "\n"
             + "targets: {unsafe: 6, safe: 4, per_call: 4}\n"
+            + "label: {judge: false, respond: false}\n"
             + "teacher:\n"
             + "  api_key_env: "
             + KEY_VAR
@@ -170,9 +171,15 @@ class RunCommandTest {
         assertEquals(split, r.get("split").asText());
         assertEquals(
             List.of("system", "user", "assistant"), r.get("messages").findValuesAsText("role"));
-        JsonNode answer = Json.MAPPER.readTree(r.at("/messages/2/content").asText());
-        assertEquals(r.get("label").asText(), answer.get("label").asText());
-        assertTrue(taxonomy.contains(answer.get("category").asText()), answer.toString());
+        String content = r.at("/messages/2/content").asText();
+        if (r.get("task").asText().equals("detect")) {
+          JsonNode answer = Json.MAPPER.readTree(content);
+          assertEquals(r.get("label").asText(), answer.get("label").asText());
+          assertTrue(taxonomy.contains(answer.get("category").asText()), answer.toString());
+        } else {
+          assertEquals("respond", r.get("task").asText());
+          assertFalse(content.isBlank(), r.toString());
+        }
       }
       total += records.size();
     }

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * questions ({@code question-bank.yaml}): it reads the category, label, language and count from the
  * prompt and the sample from the seed, and varies the reply's shape (numbered, bulleted, JSON in a
  * code fence, with a preamble or a closing remark), repeats itself now and then, and refuses one
- * prompt, so every path of the reply parser is exercised. Deterministic.
+ * prompt, so every path of the reply parser is exercised. The label stage's judge and respond
+ * prompts go to a {@link GuardTaskResponder}. In {@link #noisy()} mode, every reply also carries
+ * one line a filter should catch ({@code noise.yaml}: a refusal, a remark, a celebrity, personal
+ * data...). Deterministic.
  */
 public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
   private static final Pattern ABOUT =
@@ -29,21 +32,46 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
   };
 
   private final Map<String, Map<String, Map<String, List<String>>>> bank;
+  private final Map<String, List<String>> noise; // empty unless noisy
+  private final GuardTaskResponder guardTasks;
+
+  /** Clean questions only. */
+  public QuestionBankResponder() {
+    this(false);
+  }
+
+  private QuestionBankResponder(boolean noisy) {
+    bank = read("question-bank.yaml");
+    noise = noisy ? read("noise.yaml") : Map.of();
+    guardTasks = new GuardTaskResponder(bank, List.of(KO_PREFIXES), List.of(EN_PREFIXES));
+  }
+
+  /** Plants one line for the filters to catch in every reply. */
+  public static QuestionBankResponder noisy() {
+    return new QuestionBankResponder(true);
+  }
 
   @SuppressWarnings("unchecked")
-  public QuestionBankResponder() {
+  private static <T> T read(String resource) {
     try (InputStream in =
-        getClass().getResourceAsStream("/dev/guardsynth/testing/question-bank.yaml")) {
-      bank = ConfigLoader.YAML.readValue(in, Map.class);
+        QuestionBankResponder.class.getResourceAsStream("/dev/guardsynth/testing/" + resource)) {
+      return (T) ConfigLoader.YAML.readValue(in, Map.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("reading the question bank", e);
+      throw new UncheckedIOException("reading " + resource, e);
     }
   }
 
   @Override
   public FakeOpenAiServer.Reply respond(JsonNode request) {
-    String prompt =
-        request.path("messages").get(request.path("messages").size() - 1).path("content").asText();
+    JsonNode messages = request.path("messages");
+    String prompt = messages.get(messages.size() - 1).path("content").asText();
+    String system = messages.get(0).path("content").asText();
+    if (GuardTaskResponder.isJudge(system)) {
+      return FakeOpenAiServer.Reply.content(guardTasks.judge(system, prompt));
+    }
+    if (GuardTaskResponder.isRespond(system)) {
+      return FakeOpenAiServer.Reply.content(guardTasks.respond(system, prompt));
+    }
     Matcher about = ABOUT.matcher(prompt);
     Matcher count = COUNT.matcher(prompt);
     if (!about.find() || !count.find()) {
@@ -76,6 +104,13 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
       String[] prefixes = korean ? KO_PREFIXES : EN_PREFIXES;
       questions.add(
           round == 0 ? base : prefixes[(round + i) % prefixes.length] + lowerFirst(base, korean));
+    }
+    List<String> bait = noise.getOrDefault(korean ? "ko" : "en", List.of());
+    if (!bait.isEmpty() && n >= 3) {
+      // Consecutive prompts (category by category, unsafe then safe) get consecutive baits, so
+      // even one call per category and label reaches every filter.
+      int position = new ArrayList<>(bank.keySet()).indexOf(category) * 2 + (unsafe ? 0 : 1);
+      questions.set(n - 2, bait.get((position + sample * 3) % bait.size()));
     }
     if (n >= 4 && (sample + category.length()) % 3 == 0) {
       questions.set(n - 1, questions.get(0)); // an exact repeat, as real models produce

@@ -1,0 +1,47 @@
+package dev.guardsynth.label;
+
+import dev.guardsynth.teacher.Usage;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counts from one label stage. They add up: {@code input == labeled + rejected}, {@code rejected}
+ * is the sum of {@code rejectedByReason}, and, with judging on, {@code input == agreed + disagreed
+ * + unparseable}.
+ *
+ * @param requests judge and respond requests made (or answered from the journal)
+ * @param fromJournal of those, answered from the journal of an earlier run
+ * @param relabeled disagreements kept with the judge's label and category
+ * @param agreementByCategory judge outcomes per intended category
+ */
+public record LabelResult(
+    long input,
+    long labeled,
+    long rejected,
+    long agreed,
+    long disagreed,
+    long unparseable,
+    long relabeled,
+    long responses,
+    long requests,
+    long fromJournal,
+    Usage usage,
+    Map<String, Long> rejectedByReason,
+    Map<String, Agreement> agreementByCategory) {
+  public LabelResult {
+    rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
+    agreementByCategory = Collections.unmodifiableMap(new TreeMap<>(agreementByCategory));
+  }
+
+  /** The judge's verdicts on one category's questions. */
+  public record Agreement(long judged, long agreed, long disagreed, long unparseable) {
+    Agreement plus(Agreement o) {
+      return new Agreement(
+          judged + o.judged,
+          agreed + o.agreed,
+          disagreed + o.disagreed,
+          unparseable + o.unparseable);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.guardsynth.run;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code guardsynth stats} reports about a run directory. Immutable.
+ *
+ * @param funnel the stages in order, each with what came in, what went out and why the rest left
+ * @param categories per category: label counts, teacher refusals and judge agreement
+ * @param consistent whether every count adds up and every dropped question has exactly one reason
+ * @param problems what does not add up, when something does not
+ */
+public record RunReport(
+    String run,
+    List<Step> funnel,
+    List<CategoryRow> categories,
+    boolean consistent,
+    List<String> problems) {
+  public RunReport {
+    funnel = List.copyOf(funnel);
+    categories = List.copyOf(categories);
+    problems = List.copyOf(problems);
+  }
+
+  /**
+   * One stage of the funnel: {@code in - sum(dropped) == out} when it adds up.
+   *
+   * @param ran whether the stage's output is in the run directory
+   * @param note how the numbers were found, when not the obvious way
+   */
+  public record Step(
+      String stage,
+      long in,
+      long out,
+      Map<String, Long> dropped,
+      boolean ran,
+      boolean addsUp,
+      String note) {
+    public Step {
+      dropped = Map.copyOf(dropped);
+    }
+  }
+
+  /**
+   * One category's row.
+   *
+   * @param candidates candidate questions by label
+   * @param labeled questions that passed the label stage, by final label
+   * @param refusedReplies teacher replies to a generation prompt of this category that refused
+   * @param refusalLines refusals the teacher left among its questions (filter reason refusal)
+   */
+  public record CategoryRow(
+      String category,
+      Map<String, Long> candidates,
+      Map<String, Long> labeled,
+      long refusedReplies,
+      long refusalLines,
+      Judge judge) {
+    public CategoryRow {
+      candidates = Map.copyOf(candidates);
+      labeled = Map.copyOf(labeled);
+    }
+  }
+
+  /** The judge's verdicts on one category's kept questions; null fields mean judging was off. */
+  public record Judge(long judged, long agreed, long disagreed, long unparseable) {
+    /** Agreed over judged, 0 to 1; 0 when nothing was judged. */
+    public double agreement() {
+      return judged == 0 ? 0 : (double) agreed / judged;
+    }
+  }
+}

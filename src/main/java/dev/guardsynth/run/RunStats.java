@@ -1,0 +1,434 @@
+package dev.guardsynth.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.InputException;
+import dev.guardsynth.data.Json;
+import dev.guardsynth.data.JsonlReader;
+import dev.guardsynth.data.Labeled;
+import dev.guardsynth.data.Rejected;
+import dev.guardsynth.label.Disagreement;
+import dev.guardsynth.label.QuestionLabeler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code guardsynth stats}: reads a run directory's files and checks that its funnel adds up, from
+ * the items the teacher returned to the questions exported, with the reasons for every question
+ * dropped on the way. Counts come from the files themselves, except what only run.json knows: the
+ * teacher's whole-reply refusals and unparseable lines.
+ */
+public final class RunStats {
+  private RunStats() {}
+
+  /** Reads {@code root}; one that holds no run.json is an {@link InputException}. */
+  public static RunReport read(Path root) {
+    RunDirectory dir = new RunDirectory(root);
+    if (!Files.isRegularFile(dir.runJson())) {
+      throw new InputException(
+          root + ": not a run directory (no run.json); pass output/<run-name> of a guardsynth run");
+    }
+    JsonNode runJson;
+    try {
+      runJson = Json.MAPPER.readTree(dir.runJson().toFile());
+    } catch (IOException e) {
+      throw new InputException(dir.runJson() + ": not valid JSON (" + e.getMessage() + ")", e);
+    }
+    List<String> problems = new ArrayList<>();
+    List<RunReport.Step> funnel = new ArrayList<>();
+
+    List<Candidate> candidates = readAll(dir.candidates(), Candidate.class);
+    Map<String, Candidate> byId = new HashMap<>();
+    candidates.forEach(c -> byId.put(c.id(), c));
+    JsonNode generate = runJson.path("stages").path("generate").path("counts");
+    long returned = generate.path("returned").asLong();
+    Map<String, Long> generateDrops = new LinkedHashMap<>();
+    generateDrops.put("refused_reply", generate.path("refusals").asLong());
+    generateDrops.put("unparseable_line", generate.path("unparseable").asLong());
+    generateDrops.put("exact_duplicate", generate.path("exact_duplicates").asLong());
+    funnel.add(
+        step(
+            "generate",
+            returned,
+            candidates.size(),
+            generateDrops,
+            !generate.isMissingNode(),
+            "items the teacher returned → candidates.jsonl",
+            problems));
+
+    Path unique = root.resolve("unique.jsonl");
+    long uniqueCount = candidates.size();
+    if (Files.exists(unique)) {
+      uniqueCount = count(unique);
+      Path duplicates = root.resolve("duplicates.jsonl");
+      long dropped =
+          Files.exists(duplicates)
+              // Counted, not parsed: the dedup stage owns that record's shape.
+              ? count(duplicates)
+              : candidates.size() - uniqueCount;
+      funnel.add(
+          step(
+              "dedup",
+              candidates.size(),
+              uniqueCount,
+              Map.of("near_duplicate", dropped),
+              true,
+              "candidates.jsonl → unique.jsonl",
+              problems));
+    } else {
+      funnel.add(
+          new RunReport.Step(
+              "dedup",
+              candidates.size(),
+              uniqueCount,
+              Map.of(),
+              false,
+              true,
+              "not run: the filter read candidates.jsonl"));
+    }
+
+    List<Rejected> rejected = readAll(dir.rejected(), Rejected.class);
+    Map<String, Long> filterReasons = new TreeMap<>();
+    Map<String, Long> labelReasons = new TreeMap<>();
+    Set<String> rejectedIds = new HashSet<>();
+    Set<String> repeated = new TreeSet<>();
+    for (Rejected r : rejected) {
+      if (!rejectedIds.add(r.id())) {
+        repeated.add(r.id());
+      }
+      (QuestionLabeler.REASONS.contains(r.reason()) ? labelReasons : filterReasons)
+          .merge(r.reason(), 1L, Long::sum);
+    }
+    if (!repeated.isEmpty()) {
+      problems.add(
+          "rejected.jsonl gives more than one reason for "
+              + repeated.size()
+              + " question(s), such as "
+              + repeated.iterator().next());
+    }
+
+    List<Candidate> kept = readAll(dir.kept(), Candidate.class);
+    boolean filtered = Files.exists(dir.kept());
+    funnel.add(
+        step(
+            "filter",
+            uniqueCount,
+            kept.size(),
+            filterReasons,
+            filtered,
+            (Files.exists(unique) ? "unique.jsonl" : "candidates.jsonl") + " → kept.jsonl",
+            problems));
+    List<Labeled> labeled = readAll(dir.labeled(), Labeled.class);
+    boolean labeledRan = Files.exists(dir.labeled());
+    funnel.add(
+        step(
+            "label",
+            kept.size(),
+            labeled.size(),
+            labelReasons,
+            labeledRan,
+            "kept.jsonl → labeled.jsonl",
+            problems));
+
+    // Counts adding up is not enough: each question that goes in must come out or have a reason.
+    Set<String> filterRejected = new HashSet<>();
+    Set<String> labelRejected = new HashSet<>();
+    for (Rejected r : rejected) {
+      (QuestionLabeler.REASONS.contains(r.reason()) ? labelRejected : filterRejected).add(r.id());
+    }
+    Set<String> keptIds = ids(kept.stream().map(Candidate::id).toList());
+    if (filtered) {
+      List<String> filterInput =
+          (Files.exists(unique) ? readAll(unique, Candidate.class) : candidates)
+              .stream().map(Candidate::id).toList();
+      accountFor("filter", filterInput, keptIds, filterRejected, problems);
+    }
+    if (labeledRan) {
+      accountFor(
+          "label",
+          List.copyOf(keptIds),
+          ids(labeled.stream().map(Labeled::id).toList()),
+          labelRejected,
+          problems);
+    }
+
+    Path datasetStats = dir.dataset().resolve("stats.json");
+    if (Files.exists(datasetStats)) {
+      long exported;
+      try {
+        exported = Json.MAPPER.readTree(datasetStats.toFile()).path("questions").asLong();
+      } catch (IOException e) {
+        throw new InputException(datasetStats + ": not valid JSON (" + e.getMessage() + ")", e);
+      }
+      funnel.add(
+          step(
+              "export",
+              labeled.size(),
+              exported,
+              Map.of(),
+              true,
+              "labeled.jsonl → dataset/ (questions)",
+              problems));
+    } else {
+      funnel.add(
+          new RunReport.Step(
+              "export",
+              labeled.size(),
+              0,
+              Map.of(),
+              false,
+              true,
+              "not run: no dataset/stats.json"));
+    }
+
+    boolean judged =
+        runJson.path("config").path("label").path("judge").asBoolean(true) && labeledRan;
+    List<Disagreement> disagreements = readAll(dir.disagreements(), Disagreement.class);
+    List<RunReport.CategoryRow> rows =
+        categories(candidates, kept, labeled, rejected, byId, disagreements, generate, judged);
+    return new RunReport(
+        String.valueOf(root.toAbsolutePath().normalize().getFileName()),
+        funnel,
+        rows,
+        problems.isEmpty(),
+        problems);
+  }
+
+  /** Checks that every id in {@code in} is in exactly one of {@code out} and {@code dropped}. */
+  private static void accountFor(
+      String stage, List<String> in, Set<String> out, Set<String> dropped, List<String> problems) {
+    long missing = 0;
+    long both = 0;
+    String example = null;
+    for (String id : in) {
+      boolean o = out.contains(id);
+      boolean d = dropped.contains(id);
+      if (!o && !d) {
+        missing++;
+        example = example == null ? id : example;
+      } else if (o && d) {
+        both++;
+        example = example == null ? id : example;
+      }
+    }
+    if (missing > 0) {
+      problems.add(
+          stage
+              + ": "
+              + missing
+              + " question(s) neither passed nor were rejected, such as "
+              + example);
+    }
+    if (both > 0) {
+      problems.add(
+          stage + ": " + both + " question(s) both passed and were rejected, such as " + example);
+    }
+  }
+
+  private static Set<String> ids(List<String> ids) {
+    return new HashSet<>(ids);
+  }
+
+  private static RunReport.Step step(
+      String stage,
+      long in,
+      long out,
+      Map<String, Long> dropped,
+      boolean ran,
+      String note,
+      List<String> problems) {
+    long sum = dropped.values().stream().mapToLong(Long::longValue).sum();
+    boolean addsUp = !ran || in - sum == out;
+    if (!addsUp) {
+      problems.add(
+          stage
+              + ": "
+              + in
+              + " in - "
+              + sum
+              + " dropped = "
+              + (in - sum)
+              + ", but "
+              + out
+              + " went on");
+    }
+    return new RunReport.Step(stage, in, out, dropped, ran, addsUp, note);
+  }
+
+  private static List<RunReport.CategoryRow> categories(
+      List<Candidate> candidates,
+      List<Candidate> kept,
+      List<Labeled> labeled,
+      List<Rejected> rejected,
+      Map<String, Candidate> byId,
+      List<Disagreement> disagreements,
+      JsonNode generate,
+      boolean judged) {
+    Set<String> names = new TreeSet<>();
+    Map<String, Map<String, Long>> candidateCounts = new HashMap<>();
+    for (Candidate c : candidates) {
+      names.add(c.category());
+      candidateCounts
+          .computeIfAbsent(c.category(), k -> new TreeMap<>())
+          .merge(c.label().json(), 1L, Long::sum);
+    }
+    Map<String, Map<String, Long>> labeledCounts = new HashMap<>();
+    for (Labeled q : labeled) {
+      names.add(q.category());
+      labeledCounts
+          .computeIfAbsent(q.category(), k -> new TreeMap<>())
+          .merge(q.label().json(), 1L, Long::sum);
+    }
+    Map<String, Long> refusedReplies = new HashMap<>();
+    generate
+        .path("refusals_by_category")
+        .fields()
+        .forEachRemaining(e -> {
+          names.add(e.getKey());
+          refusedReplies.put(e.getKey(), e.getValue().asLong());
+        });
+    Map<String, Long> refusalLines = new HashMap<>();
+    Map<String, Long> unparseable = new HashMap<>();
+    for (Rejected r : rejected) {
+      Candidate c = byId.get(r.id());
+      String category = c == null ? "(unknown)" : c.category();
+      if (r.reason().equals("refusal")) {
+        refusalLines.merge(category, 1L, Long::sum);
+      } else if (r.reason().equals("judge_unparseable")) {
+        unparseable.merge(category, 1L, Long::sum);
+      }
+    }
+    Map<String, Long> keptCounts = new HashMap<>();
+    kept.forEach(c -> keptCounts.merge(c.category(), 1L, Long::sum));
+    Map<String, Long> disagreed = new HashMap<>();
+    disagreements.forEach(d -> disagreed.merge(d.category(), 1L, Long::sum));
+    List<RunReport.CategoryRow> rows = new ArrayList<>();
+    for (String name : names) {
+      RunReport.Judge judge = null;
+      if (judged) {
+        long n = keptCounts.getOrDefault(name, 0L);
+        long d = disagreed.getOrDefault(name, 0L);
+        long u = unparseable.getOrDefault(name, 0L);
+        judge = new RunReport.Judge(n, n - d - u, d, u);
+      }
+      rows.add(
+          new RunReport.CategoryRow(
+              name,
+              candidateCounts.getOrDefault(name, Map.of()),
+              labeledCounts.getOrDefault(name, Map.of()),
+              refusedReplies.getOrDefault(name, 0L),
+              refusalLines.getOrDefault(name, 0L),
+              judge));
+    }
+    return rows;
+  }
+
+  /** The report as text tables, for people. */
+  public static String render(RunReport report) {
+    StringBuilder out = new StringBuilder();
+    out.append("run ").append(report.run()).append("\n\nfunnel\n");
+    for (RunReport.Step s : report.funnel()) {
+      out.append(String.format(Locale.ROOT, "  %-9s", s.stage()));
+      if (!s.ran()) {
+        out.append(String.format(Locale.ROOT, "%7d → %-7d %s%n", s.in(), s.out(), s.note()));
+        continue;
+      }
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%7d → %-7d %s  %s%n",
+              s.in(),
+              s.out(),
+              s.addsUp() ? "adds up" : "DOES NOT ADD UP",
+              s.note()));
+      new TreeMap<>(s.dropped())
+          .forEach((reason, n) -> {
+            if (n > 0) {
+              out.append(String.format(Locale.ROOT, "             -%-6d %s%n", n, reason));
+            }
+          });
+    }
+    out.append("\ncategory × label              candidates        labeled\n");
+    out.append("                              unsafe   safe     unsafe   safe\n");
+    long[] totals = new long[4];
+    for (RunReport.CategoryRow r : report.categories()) {
+      long[] v = {
+        r.candidates().getOrDefault("unsafe", 0L), r.candidates().getOrDefault("safe", 0L),
+        r.labeled().getOrDefault("unsafe", 0L), r.labeled().getOrDefault("safe", 0L)
+      };
+      for (int i = 0; i < 4; i++) {
+        totals[i] += v[i];
+      }
+      out.append(
+          String.format(
+              Locale.ROOT, "  %-28s%6d %6d     %6d %6d%n", r.category(), v[0], v[1], v[2], v[3]));
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  %-28s%6d %6d     %6d %6d%n",
+            "total",
+            totals[0],
+            totals[1],
+            totals[2],
+            totals[3]));
+    out.append("\nteacher refusals and judge agreement per category\n");
+    out.append(
+        "                            refused  refusal   judged  agreed  disagreed  unparseable  agreement\n");
+    out.append("                            replies  lines\n");
+    for (RunReport.CategoryRow r : report.categories()) {
+      out.append(
+          String.format(
+              Locale.ROOT, "  %-26s%7d  %7d", r.category(), r.refusedReplies(), r.refusalLines()));
+      RunReport.Judge j = r.judge();
+      if (j == null) {
+        out.append("   (judge off)\n");
+      } else {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %7d  %6d  %9d  %11d  %8.1f%%%n",
+                j.judged(),
+                j.agreed(),
+                j.disagreed(),
+                j.unparseable(),
+                j.agreement() * 100));
+      }
+    }
+    out.append('\n');
+    if (report.consistent()) {
+      out.append("every stage adds up; every dropped question has exactly one reason\n");
+    } else {
+      report.problems().forEach(p -> out.append("problem: ").append(p).append('\n'));
+    }
+    return out.toString();
+  }
+
+  private static <T> List<T> readAll(Path file, Class<T> type) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try (JsonlReader<T> in = JsonlReader.open(file, type)) {
+      return in.stream().toList();
+    }
+  }
+
+  private static long count(Path file) {
+    try (var lines = Files.lines(file)) {
+      return lines.filter(l -> !l.isBlank()).count();
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+}

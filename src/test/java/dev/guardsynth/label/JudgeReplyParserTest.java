@@ -1,0 +1,53 @@
+package dev.guardsynth.label;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.guardsynth.data.Label;
+import dev.guardsynth.taxonomy.TaxonomyReader;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JudgeReplyParserTest {
+  private final JudgeReplyParser parser =
+      new JudgeReplyParser(TaxonomyReader.read(Path.of("rules/taxonomy.yaml")));
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          {"label": "unsafe", "category": "crime_advice"}                 | unsafe | crime_advice
+          ```json\\n{"label":"safe","category":"privacy_violation"}\\n``` | safe   | privacy_violation
+          Verdict: {"label": "SAFE", "category": "Crime advice"}         | safe   | crime_advice
+          {"category": "self-harm suicide", "label": " unsafe "}         | unsafe | self_harm_suicide
+          {"label": "safe", "category": "개인정보 침해"}                   | safe   | privacy_violation
+          """)
+  void readsVerdictsInTheShapesModelsWrite(String reply, String label, String category) {
+    JudgeReply parsed = parser.parse(reply.replace("\\n", "\n"));
+    JudgeReply.Parsed p = assertInstanceOf(JudgeReply.Parsed.class, parsed);
+    assertEquals(Label.parse(label), p.label());
+    assertEquals(category, p.category());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          This question looks fine to me.                    | no JSON object
+          {"label": "unsafe", "categ                        | no JSON object
+          {"label": "unsafe", "category": }                 | not valid JSON
+          {"label": "maybe", "category": "crime_advice"}    | label 'maybe' is neither unsafe nor safe
+          {"label": "unsafe", "category": "weapons"}        | category 'weapons' is not in the taxonomy
+          """)
+  void rejectsWhatItCannotRead(String reply, String why) {
+    JudgeReply.Unparseable u = assertInstanceOf(JudgeReply.Unparseable.class, parser.parse(reply));
+    assertTrue(u.why().startsWith(why), u.why());
+    assertTrue(u.why().contains(reply.substring(0, Math.min(20, reply.length()))), u.why());
+  }
+}
