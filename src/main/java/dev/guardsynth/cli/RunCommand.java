@@ -1,5 +1,6 @@
 package dev.guardsynth.cli;
 
+import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.run.Pipeline;
@@ -66,7 +67,11 @@ final class RunCommand implements Callable<Integer> {
       config = config.withName(runName);
     }
     if (mode != null) {
-      config = config.withTeacher(config.teacher().withMode(mode));
+      try {
+        config = config.withTeacher(config.teacher().withMode(mode));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--" + e.getMessage());
+      }
     }
     PrintWriter err = spec.commandLine().getErr();
     StopSignal stop = root.stop();

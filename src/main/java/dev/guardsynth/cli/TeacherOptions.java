@@ -1,5 +1,6 @@
 package dev.guardsynth.cli;
 
+import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TeacherConfig;
 import java.nio.file.Path;
@@ -45,6 +46,11 @@ final class TeacherOptions {
     if (provider == null && baseUrl != null && t.provider().equals("replay")) {
       p = "openai";
     }
-    return config.withTeacher(t.withEndpoint(p, baseUrl, model, apiKeyEnv));
+    try {
+      return config.withTeacher(t.withEndpoint(p, baseUrl, model, apiKeyEnv));
+    } catch (IllegalArgumentException e) {
+      // A flag made the teacher settings invalid: a usage error (exit 2), not a crash (exit 1).
+      throw new ConfigException("command line: teacher." + e.getMessage());
+    }
   }
 }

@@ -256,6 +256,24 @@ class Issue6TeacherAtScaleTest {
   }
 
   @Test
+  void aBadModeOrProviderFlagIsAUsageError() throws Exception {
+    Path config = config("flags", "");
+    CliResult mode = CliResult.run(ENV, "run", "--config", config.toString(), "--mode", "turbo");
+    assertEquals(2, mode.exitCode(), mode.err());
+    assertTrue(mode.err().contains("--mode: 'turbo' is not allowed; use one of sync, batch"));
+    CliResult batch =
+        CliResult.run(
+            ENV, "run", "--config", config.toString(), "--provider", "ollama", "--mode", "batch");
+    assertEquals(2, batch.exitCode(), batch.err());
+    assertTrue(batch.err().contains("'batch' needs provider openai"), batch.err());
+    CliResult provider =
+        CliResult.run(ENV, "run", "--config", config.toString(), "--provider", "gemini");
+    assertEquals(2, provider.exitCode(), provider.err());
+    assertTrue(
+        provider.err().contains("teacher.provider: 'gemini' is not allowed"), provider.err());
+  }
+
+  @Test
   void runJsonAccountsTokensAndCostPerStageAndModel() throws Exception {
     try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
       Path config = config("priced", "  prices: {m: {input: 0.15, output: 0.6}}\n", true);
