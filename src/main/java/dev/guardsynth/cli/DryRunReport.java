@@ -44,6 +44,7 @@ final class DryRunReport {
           String.format(Locale.ROOT, "$%.4f", s.estimatedCostUsd()),
           String.format(Locale.ROOT, "$%.4f", s.maxCostUsd()));
     }
+    plan.notes().forEach(err::println);
     BudgetConfig b = plan.budget();
     err.printf(
         Locale.ROOT,

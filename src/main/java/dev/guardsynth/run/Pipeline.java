@@ -132,6 +132,17 @@ public final class Pipeline {
     List<PromptSpec> prompts = planner.plan();
     List<TeacherRequest> requests =
         prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList();
+    int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
+    int perQuestion = (config.label().judge() ? 1 : 0) + (config.label().respond() ? 1 : 0);
+    List<String> notes =
+        perQuestion == 0
+            ? List.of()
+            : List.of(
+                "label: not in the estimate; it asks the teacher "
+                    + perQuestion
+                    + " time(s) per question that survives dedup and filter, at most "
+                    + (long) questions * perQuestion
+                    + " requests for these prompts, and shares the budget");
     return RunPlan.estimate(
         config,
         dir,
@@ -140,7 +151,8 @@ public final class Pipeline {
                 "generate",
                 requests,
                 prompts.stream().map(PromptSpec::count).toList(),
-                dir.responses())));
+                dir.responses())),
+        notes);
   }
 
   private List<PromptSpec> plan(PromptPlanner planner, RunLog log) {

@@ -22,6 +22,8 @@ import java.util.List;
  *
  * @param spent what the run directory's journal holds already (counted against the budget)
  * @param budgetVerdict one sentence: whether the budget lets the run finish
+ * @param notes what the estimate leaves out, such as the label stage, whose requests depend on what
+ *     generate returns
  */
 public record RunPlan(
     String runDirectory,
@@ -29,7 +31,12 @@ public record RunPlan(
     List<StagePlan> stages,
     BudgetConfig budget,
     Ledger.Spent spent,
-    String budgetVerdict) {
+    String budgetVerdict,
+    List<String> notes) {
+  public RunPlan {
+    stages = List.copyOf(stages);
+    notes = List.copyOf(notes);
+  }
 
   /** Output tokens per question asked, when the journal has no replies to learn from. */
   static final int TOKENS_PER_QUESTION = 40;
@@ -58,7 +65,8 @@ public record RunPlan(
   record StageRequests(
       String stage, List<TeacherRequest> requests, List<Integer> questionsAsked, Path journal) {}
 
-  static RunPlan estimate(GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages) {
+  static RunPlan estimate(
+      GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages, List<String> notes) {
     TeacherConfig teacher = config.teacher();
     boolean batch = teacher.mode().equals("batch");
     Ledger ledger = new Ledger(teacher, config.budget());
@@ -129,7 +137,8 @@ public record RunPlan(
         plans,
         config.budget(),
         ledger.spent(),
-        verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost));
+        verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost),
+        notes);
   }
 
   private static String verdict(

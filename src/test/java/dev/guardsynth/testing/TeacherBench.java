@@ -100,6 +100,8 @@ public final class TeacherBench {
             + ", safe: "
             + perLabel
             + ", per_call: 1}\n"
+            // Generation only, so every request the server sees is one prompt.
+            + "label: {judge: false, respond: false}\n"
             + "teacher:\n"
             + "  model: bench-model\n"
             + "  api_key_env: "
