@@ -395,7 +395,11 @@ public final class RequestRunner {
             // a second; paced calls queued behind it would then leave together and arrive faster
             // than the limit. So under a request limit the first call goes alone.
             warmedUp = true;
-            outcomes.get(index).join();
+            try {
+              outcomes.get(index).get(); // interruptible, unlike join(), so a stop ends the wait
+            } catch (ExecutionException e) {
+              throw new IllegalStateException("outcomes never complete exceptionally", e);
+            }
           }
         }
       } catch (InterruptedException e) {

@@ -170,9 +170,9 @@ class Issue6KillAndResumeTest {
               "--base-url",
               server.baseUrl());
       awaitJournal(run.resolve("responses.jsonl"), 30, child);
-      child.signal("INT");
+      String signal = child.interrupt();
       int code = child.waitFor(60);
-      assertEquals(3, code, child.err());
+      assertEquals(3, code, "after SIG" + signal + ": " + child.err());
       assertTrue(child.err().contains("stopped: interrupted"), child.err());
       assertTrue(
           child.err().contains("resume with: guardsynth run --config " + config), child.err());

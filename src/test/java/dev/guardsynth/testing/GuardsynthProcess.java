@@ -59,6 +59,32 @@ public final class GuardsynthProcess {
     }
   }
 
+  /**
+   * Sends Ctrl-C's SIGINT, or SIGTERM when this child ignores SIGINT: a background job of a
+   * non-interactive shell starts with SIGINT ignored, and the JVM then never sees it. Both reach
+   * the same shutdown hook. Returns the signal's name.
+   */
+  public String interrupt() throws IOException, InterruptedException {
+    String signal = ignoresSigint() ? "TERM" : "INT";
+    signal(signal);
+    return signal;
+  }
+
+  /** Whether SIGINT is ignored in the child, from Linux's /proc; false where that is unknown. */
+  private boolean ignoresSigint() throws IOException {
+    Path status = Path.of("/proc", Long.toString(pid()), "status");
+    if (!Files.exists(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) {
+        long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16);
+        return (mask & (1L << (2 - 1))) != 0; // SIGINT is signal 2
+      }
+    }
+    return false;
+  }
+
   /** Waits for the exit code; fails the test after {@code seconds}. */
   public int waitFor(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

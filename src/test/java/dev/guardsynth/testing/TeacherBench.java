@@ -306,10 +306,15 @@ public final class TeacherBench {
         GuardsynthProcess first = start(config, server);
         int target = 100 + random.nextInt(prompts / 2);
         long deadline = System.nanoTime() + 300_000_000_000L;
-        while (journalKeys(journal).size() < target && System.nanoTime() < deadline) {
+        while (lines(journal) < target && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-        first.signal(signal);
+        String sent = signal;
+        if (signal.equals("INT")) {
+          sent = first.interrupt(); // TERM if this shell started us with SIGINT ignored
+        } else {
+          first.signal(signal);
+        }
         int firstCode = first.waitFor(120);
         Set<String> atStop = journalKeys(journal);
         int sentBefore = server.requests().size();
@@ -325,7 +330,7 @@ public final class TeacherBench {
             "kill: SIG%s after %d journalled replies: exit %d%s; resume sent %d requests (retries"
                 + " included), of which %d had a reply in the journal; resume exit %d; %d of %d"
                 + " prompts answered%n",
-            signal,
+            sent,
             atStop.size(),
             firstCode,
             signal.equals("INT")
@@ -337,6 +342,16 @@ public final class TeacherBench {
             journalKeys(journal).size(),
             prompts);
       }
+    }
+  }
+
+  /** Lines in a file, without parsing them: cheap enough to poll. */
+  private static long lines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var stream = Files.lines(file)) {
+      return stream.count();
     }
   }
 
