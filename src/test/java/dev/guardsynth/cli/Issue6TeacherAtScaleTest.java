@@ -256,6 +256,34 @@ class Issue6TeacherAtScaleTest {
   }
 
   @Test
+  void batchModeEndsWithTheDatasetOfASyncRunAtHalfThePrice() throws Exception {
+    try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
+      String priced =
+          "  prices: {m: {input: 0.15, output: 0.6}}\n  batch_poll_seconds: 0\n"
+              + "label: {respond: false}\n"; // the judge alone is enough to show label batches
+      Path syncOut = dir.resolve("sync");
+      Path batchOut = dir.resolve("batch");
+      CliResult sync = run(config("sync", priced, true, syncOut), server.baseUrl());
+      assertEquals(0, sync.exitCode(), sync.err());
+      int sent = server.requests().size();
+
+      CliResult batch =
+          run(config("batch", priced, true, batchOut), server.baseUrl(), "--mode", "batch");
+      assertEquals(0, batch.exitCode(), batch.err());
+      assertEquals(sent, server.requests().size(), "nothing went through chat completions");
+      assertEquals(sent, server.batchRequests().size());
+      assertEquals(2, server.batchesCreated(), "one batch for generate, one for label's judge");
+      assertTrue(Files.exists(batchOut.resolve("t/batches-label.json")));
+      assertEquals(files(syncOut.resolve("t/dataset")), files(batchOut.resolve("t/dataset")));
+      assertTrue(Files.exists(batchOut.resolve("t/batches-generate.json")));
+      assertEquals(
+          runJson(syncOut.resolve("t")).at("/usage/cost_usd").asDouble() / 2,
+          runJson(batchOut.resolve("t")).at("/usage/cost_usd").asDouble(),
+          1e-5);
+    }
+  }
+
+  @Test
   void aBadModeOrProviderFlagIsAUsageError() throws Exception {
     Path config = config("flags", "");
     CliResult mode = CliResult.run(ENV, "run", "--config", config.toString(), "--mode", "turbo");
