@@ -19,7 +19,9 @@ final class CommonOptions {
   Verbosity verbosity = new Verbosity();
 
   static final class Verbosity {
-    @Option(names = {"-v", "--verbose"}, description = "Log debug detail to stderr.")
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "Log debug detail to stderr.")
     boolean verbose;
 
     @Option(names = "--quiet", description = "Log only warnings and errors.")

@@ -19,17 +19,31 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = "Write questions as a fine-tuning dataset with train/validation/test splits.",
-    footer = {"", "Example:", "  guardsynth export --config examples/demo/guardsynth.yaml --in candidates.jsonl -o dataset"})
+    footer = {
+      "",
+      "Example:",
+      "  guardsynth export --config examples/demo/guardsynth.yaml --in candidates.jsonl -o dataset"
+    })
 final class ExportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--in", paramLabel = "FILE", description = "Questions (JSONL), or - for stdin (default: stdin).")
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description = "Questions (JSONL), or - for stdin (default: stdin).")
   String in;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true, description = "Dataset folder to write.")
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
+      required = true,
+      description = "Dataset folder to write.")
   Path out;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Split seed (default: export.seed in the config).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Split seed (default: export.seed in the config).")
   Long seed;
 
   @Override
@@ -37,16 +51,25 @@ final class ExportCommand implements Callable<Integer> {
     GuardsynthConfig config = common.load();
     var export = config.export();
     if (seed != null) {
-      export = new dev.guardsynth.config.ExportConfig(export.tasks(), export.format(), export.splits(), seed);
+      export =
+          new dev.guardsynth.config.ExportConfig(
+              export.tasks(), export.format(), export.splits(), seed);
     }
-    String system = GuardPrompts.detectSystem(Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
+    String system =
+        GuardPrompts.detectSystem(
+            Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
     List<Candidate> questions;
     try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class)) {
       questions = reader.stream().toList();
     }
     ExportResult result = new DatasetExporter(export, system).write(questions, out);
     System.getLogger("guardsynth.export")
-        .log(System.Logger.Level.INFO, "export: {0} questions into {1} {2}", result.questions(), out, result.recordsPerSplit());
+        .log(
+            System.Logger.Level.INFO,
+            "export: {0} questions into {1} {2}",
+            result.questions(),
+            out,
+            result.recordsPerSplit());
     return Main.OK;
   }
 }

@@ -36,16 +36,23 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
-  @Option(names = "--in", paramLabel = "FILE", description = "Prompts (JSONL), or - for stdin (default: stdin).")
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description = "Prompts (JSONL), or - for stdin (default: stdin).")
   String in;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Candidates file, or - for stdout (default: stdout).")
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description = "Candidates file, or - for stdout (default: stdout).")
   String out;
 
   @Option(
       names = "--journal",
       paramLabel = "FILE",
-      description = "Request journal: replies already in it are not requested again (default: none).")
+      description =
+          "Request journal: replies already in it are not requested again (default: none).")
   Path journal;
 
   @Override
@@ -58,8 +65,10 @@ final class GenerateCommand implements Callable<Integer> {
     try (Teacher teacher = Teachers.open(config.teacher(), System.getenv(), teacherOptions.record);
         Journal j = journal == null ? null : Journal.open(journal);
         JsonlWriter writer = StageIo.output(out)) {
-      RequestRunner runner = new RequestRunner(teacher, config.teacher(), j, Duration.ofMillis(500));
-      GenerateResult result = new QuestionGenerator(runner, config.teacher()).run(prompts, writer::write);
+      RequestRunner runner =
+          new RequestRunner(teacher, config.teacher(), j, Duration.ofMillis(500));
+      GenerateResult result =
+          new QuestionGenerator(runner, config.teacher()).run(prompts, writer::write);
       writer.commit();
       System.getLogger("guardsynth.generate")
           .log(

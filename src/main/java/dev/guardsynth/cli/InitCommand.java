@@ -22,7 +22,11 @@ import picocli.CommandLine.Spec;
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", defaultValue = "guardsynth.yaml", paramLabel = "FILE", description = "Where to write it (default: ${DEFAULT-VALUE}).")
+  @Parameters(
+      index = "0",
+      defaultValue = "guardsynth.yaml",
+      paramLabel = "FILE",
+      description = "Where to write it (default: ${DEFAULT-VALUE}).")
   Path file;
 
   @Option(names = "--force", description = "Overwrite an existing file.")
@@ -31,7 +35,9 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (Files.exists(file) && !force) {
-      spec.commandLine().getErr().println("guardsynth init: " + file + " already exists; pass --force to overwrite it");
+      spec.commandLine()
+          .getErr()
+          .println("guardsynth init: " + file + " already exists; pass --force to overwrite it");
       return Main.BAD_INPUT;
     }
     try (InputStream in = InitCommand.class.getResourceAsStream("/dev/guardsynth/starter.yaml")) {
@@ -39,7 +45,10 @@ final class InitCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
     }
-    spec.commandLine().getErr().println("wrote " + file + "; edit the teacher section, then: guardsynth run --config " + file);
+    spec.commandLine()
+        .getErr()
+        .println(
+            "wrote " + file + "; edit the teacher section, then: guardsynth run --config " + file);
     return Main.OK;
   }
 }

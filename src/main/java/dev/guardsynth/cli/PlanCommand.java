@@ -16,12 +16,19 @@ import picocli.CommandLine.Spec;
     name = "plan",
     mixinStandardHelpOptions = true,
     description = "Expand categories × labels × rule sets into generation prompts (JSONL).",
-    footer = {"", "Example:", "  guardsynth plan --config examples/demo/guardsynth.yaml -o prompts.jsonl"})
+    footer = {
+      "",
+      "Example:",
+      "  guardsynth plan --config examples/demo/guardsynth.yaml -o prompts.jsonl"
+    })
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Output file, or - for stdout (default: stdout).")
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description = "Output file, or - for stdout (default: stdout).")
   String out;
 
   @Override
@@ -31,7 +38,8 @@ final class PlanCommand implements Callable<Integer> {
       prompts.forEach(writer::write);
       writer.commit();
     }
-    System.getLogger("guardsynth.plan").log(System.Logger.Level.INFO, "plan: {0} prompts", prompts.size());
+    System.getLogger("guardsynth.plan")
+        .log(System.Logger.Level.INFO, "plan: {0} prompts", prompts.size());
     return Main.OK;
   }
 }

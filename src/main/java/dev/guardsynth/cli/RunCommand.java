@@ -18,14 +18,22 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
-    footer = {"", "Example (offline):", "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"})
+    description =
+        "Run every stage, from plan to export, into output/<run-name>/; re-running resumes.",
+    footer = {
+      "",
+      "Example (offline):",
+      "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"
+    })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
-  @Option(names = "--run-name", paramLabel = "NAME", description = "Run folder name under output/ (default: the config's name).")
+  @Option(
+      names = "--run-name",
+      paramLabel = "NAME",
+      description = "Run folder name under output/ (default: the config's name).")
   String runName;
 
   @Option(names = "--json", description = "Print run.json's content on stdout when done.")
@@ -40,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
     Pipeline pipeline =
         new Pipeline(
             config,
-            new Pipeline.Options(teacherOptions.record, System.getenv(), Duration.ofMillis(500), Clock.systemUTC()));
+            new Pipeline.Options(
+                teacherOptions.record, System.getenv(), Duration.ofMillis(500), Clock.systemUTC()));
     Map<String, Object> summary = pipeline.run();
     if (json) {
       spec.commandLine().getOut().println(Json.write(summary));

@@ -24,7 +24,10 @@ final class TaxonomyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(names = "--file", paramLabel = "FILE", description = "Taxonomy file (default: the config's taxonomy).")
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "Taxonomy file (default: the config's taxonomy).")
   Path file;
 
   @Option(names = "--json", description = "Print the taxonomy as one JSON object on stdout.")
@@ -46,7 +49,8 @@ final class TaxonomyCommand implements Callable<Integer> {
         }
         out.printf("  %-28s %s / %s%n", c.id(), c.name("en"), c.name("ko"));
       }
-      out.println(taxonomy.categories().size() + " categories in " + taxonomy.groups().size() + " groups");
+      out.println(
+          taxonomy.categories().size() + " categories in " + taxonomy.groups().size() + " groups");
     }
     out.flush();
     return Main.OK;

@@ -21,7 +21,10 @@ final class TeacherOptions {
               + " Given alone, it switches a replay config to a live openai teacher.")
   String baseUrl;
 
-  @Option(names = "--model", paramLabel = "NAME", description = "Teacher model name (default: from config).")
+  @Option(
+      names = "--model",
+      paramLabel = "NAME",
+      description = "Teacher model name (default: from config).")
   String model;
 
   @Option(

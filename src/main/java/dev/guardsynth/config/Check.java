@@ -36,7 +36,8 @@ public final class Check {
     return v;
   }
 
-  public static String oneOf(String key, String value, String fallback, Collection<String> allowed) {
+  public static String oneOf(
+      String key, String value, String fallback, Collection<String> allowed) {
     String v = value == null ? fallback : value;
     if (!allowed.contains(v)) {
       throw new IllegalArgumentException(

@@ -51,13 +51,24 @@ public final class ConfigLoader {
   public static GuardsynthConfig load(Path file, Map<String, String> env) {
     GuardsynthConfig raw = read(file, GuardsynthConfig.class, env);
     Path base = file.toAbsolutePath().getParent();
-    Function<String, String> resolve = p -> p == null ? null : base.resolve(p).normalize().toString();
+    Function<String, String> resolve =
+        p -> p == null ? null : base.resolve(p).normalize().toString();
     TeacherConfig t = raw.teacher();
     TeacherConfig teacher =
         new TeacherConfig(
-            t.provider(), t.baseUrl(), t.model(), t.apiKeyEnv(), t.temperature(), t.maxTokens(),
-            t.timeoutSeconds(), t.concurrency(), t.requestsPerMinute(), t.tokensPerMinute(),
-            t.maxRetries(), resolve.apply(t.cassette()), t.prices());
+            t.provider(),
+            t.baseUrl(),
+            t.model(),
+            t.apiKeyEnv(),
+            t.temperature(),
+            t.maxTokens(),
+            t.timeoutSeconds(),
+            t.concurrency(),
+            t.requestsPerMinute(),
+            t.tokensPerMinute(),
+            t.maxRetries(),
+            resolve.apply(t.cassette()),
+            t.prices());
     DedupConfig d = raw.dedup();
     return new GuardsynthConfig(
         raw.name(),
@@ -66,14 +77,16 @@ public final class ConfigLoader {
         resolve.apply(raw.prompts()),
         raw.rules().stream().map(resolve).toList(),
         raw.targets(),
-        new DedupConfig(d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
+        new DedupConfig(
+            d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
         raw.export(),
         resolve.apply(raw.output()));
   }
 
   /** The defaults, with paths resolved against {@code base} (used when no config is given). */
   public static GuardsynthConfig defaults(Path base) {
-    GuardsynthConfig raw = new GuardsynthConfig(null, null, null, null, null, null, null, null, null);
+    GuardsynthConfig raw =
+        new GuardsynthConfig(null, null, null, null, null, null, null, null, null);
     Path dir = base.toAbsolutePath();
     return new GuardsynthConfig(
         raw.name(),
@@ -106,9 +119,16 @@ public final class ConfigLoader {
       return value;
     } catch (UnrecognizedPropertyException e) {
       String allowed =
-          e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+          e.getKnownPropertyIds().stream()
+              .map(String::valueOf)
+              .sorted()
+              .collect(Collectors.joining(", "));
       throw new ConfigException(
-          where(file, e) + keyPath(e, e.getPropertyName()) + ": unknown key; allowed keys: " + allowed, e);
+          where(file, e)
+              + keyPath(e, e.getPropertyName())
+              + ": unknown key; allowed keys: "
+              + allowed,
+          e);
     } catch (JsonMappingException e) {
       throw new ConfigException(where(file, e) + describe(e), e);
     } catch (JsonProcessingException e) {
@@ -129,8 +149,14 @@ public final class ConfigLoader {
           String value = env.get(m.group(1));
           if (value == null) {
             throw new ConfigException(
-                file + ":" + (i + 1) + ":" + (m.start() + 1) + ": environment variable "
-                    + m.group(1) + " is not set; set it or remove the reference");
+                file
+                    + ":"
+                    + (i + 1)
+                    + ":"
+                    + (m.start() + 1)
+                    + ": environment variable "
+                    + m.group(1)
+                    + " is not set; set it or remove the reference");
           }
           m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }
@@ -175,7 +201,8 @@ public final class ConfigLoader {
       // Our own validation messages start with the key inside the section.
       return (path.isEmpty() ? "" : path + ".") + iae.getMessage();
     }
-    String why = root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
+    String why =
+        root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
     return (path.isEmpty() ? "" : path + ": ") + firstLine(why);
   }
 

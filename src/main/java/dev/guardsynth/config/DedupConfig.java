@@ -15,13 +15,20 @@ public record DedupConfig(
     shingle = Check.orDefault(shingle, "char:3");
     if (!shingle.matches("(char|word|nori):[1-9][0-9]?")) {
       throw new IllegalArgumentException(
-          "shingle: '" + shingle + "' is not allowed; use char:N, word:N or nori:N with N from 1 to 99");
+          "shingle: '"
+              + shingle
+              + "' is not allowed; use char:N, word:N or nori:N with N from 1 to 99");
     }
     numPerm = Check.intRange("num_perm", numPerm, 128, 8, 1024);
     bands = Check.intRange("bands", bands, 32, 1, numPerm);
     if (numPerm % bands != 0) {
       throw new IllegalArgumentException(
-          "bands: " + bands + " does not divide num_perm " + numPerm + "; use a divisor of " + numPerm);
+          "bands: "
+              + bands
+              + " does not divide num_perm "
+              + numPerm
+              + "; use a divisor of "
+              + numPerm);
     }
     threshold = Check.range("threshold", threshold, 0.7, 0.01, 1.0);
   }

@@ -37,7 +37,11 @@ public record ExportConfig(List<String> tasks, String format, Splits splits, Lon
       if (Math.abs(train + validation + test - 1.0) > 1e-9) {
         throw new IllegalArgumentException(
             "train, validation, test: "
-                + train + " + " + validation + " + " + test
+                + train
+                + " + "
+                + validation
+                + " + "
+                + test
                 + " does not add up to 1; adjust the fractions");
       }
     }

@@ -27,7 +27,9 @@ public record GuardsynthConfig(
     name = Check.orDefault(name, "default");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
       throw new IllegalArgumentException(
-          "name: '" + name + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+          "name: '"
+              + name
+              + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
     }
     teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");
@@ -40,18 +42,22 @@ public record GuardsynthConfig(
   }
 
   public GuardsynthConfig withName(String newName) {
-    return new GuardsynthConfig(newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output);
+    return new GuardsynthConfig(
+        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
-    return new GuardsynthConfig(name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output);
+    return new GuardsynthConfig(
+        name, newTeacher, taxonomy, prompts, rules, targets, dedup, export, output);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
-    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output);
+    return new GuardsynthConfig(
+        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
-    return new GuardsynthConfig(name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output);
+    return new GuardsynthConfig(
+        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output);
   }
 }

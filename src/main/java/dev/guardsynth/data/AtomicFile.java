@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A file written under a temporary name in its target folder and renamed into place on commit,
- * so readers see either the old file or the complete new one, never a half-written one.
+ * A file written under a temporary name in its target folder and renamed into place on commit, so
+ * readers see either the old file or the complete new one, never a half-written one.
  */
 public final class AtomicFile {
   private final Path target;

@@ -3,9 +3,9 @@ package dev.guardsynth.data;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A generated question with its intended label and topic category. Immutable; {@code id} is a
- * hash of the normalized text (see {@link Ids#questionId}), so the same question always gets the
- * same id.
+ * A generated question with its intended label and topic category. Immutable; {@code id} is a hash
+ * of the normalized text (see {@link Ids#questionId}), so the same question always gets the same
+ * id.
  */
 public record Candidate(
     String id,
@@ -28,7 +28,6 @@ public record Candidate(
   /** A candidate whose id is derived from its text. */
   public static Candidate of(
       String text, Label label, String category, String group, String language, Source source) {
-    return new Candidate(
-        Ids.questionId(text), text, label, category, group, language, source);
+    return new Candidate(Ids.questionId(text), text, label, category, group, language, source);
   }
 }

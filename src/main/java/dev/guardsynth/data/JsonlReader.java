@@ -36,8 +36,7 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
 
   private JsonlReader(String name, InputStream in, Class<T> type, ObjectMapper mapper) {
     this.name = name;
-    this.reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     this.type = type;
     this.mapper = mapper;
   }
@@ -94,13 +93,19 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
               + "unknown key '"
               + e.getPropertyName()
               + "'; allowed keys: "
-              + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+              + e.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
     } catch (JsonMappingException e) {
       throw new InputException(
           where(e) + describe(e) + "; each line must be a " + recordName() + " record", e);
     } catch (JsonProcessingException e) {
       throw new InputException(
-          where(e) + "not valid JSON (" + e.getOriginalMessage() + "); each line must be one JSON object",
+          where(e)
+              + "not valid JSON ("
+              + e.getOriginalMessage()
+              + "); each line must be one JSON object",
           e);
     }
   }
@@ -119,7 +124,8 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String why = root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
+    String why =
+        root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
     if (why != null && why.contains("\"text\"") && why.contains("null")) {
       why = "missing 'text'";
     }
@@ -133,7 +139,8 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
   /** All remaining records as a lazy stream; closing the stream closes this reader. */
   public Stream<T> stream() {
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+            Spliterators.spliteratorUnknownSize(
+                iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
             false)
         .onClose(this::close);
   }

@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes one JSON object per line. A file target is written to a temporary file beside it and
- * moved into place by {@link #commit()}; closing without a commit deletes the temporary file, so a
- * failed stage never leaves a file that looks complete. A stream target (stdout) is flushed on
- * commit. Not thread-safe.
+ * Writes one JSON object per line. A file target is written to a temporary file beside it and moved
+ * into place by {@link #commit()}; closing without a commit deletes the temporary file, so a failed
+ * stage never leaves a file that looks complete. A stream target (stdout) is flushed on commit. Not
+ * thread-safe.
  */
 public final class JsonlWriter implements Closeable {
   private final Writer out;
@@ -34,7 +34,9 @@ public final class JsonlWriter implements Closeable {
     return new JsonlWriter(file.writer(), file);
   }
 
-  /** Writes to a stream that the caller owns (such as stdout); closing flushes but never closes it. */
+  /**
+   * Writes to a stream that the caller owns (such as stdout); closing flushes but never closes it.
+   */
   public static JsonlWriter to(OutputStream stream) {
     Writer writer =
         new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16) {

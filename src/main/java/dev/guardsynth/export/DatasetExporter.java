@@ -27,7 +27,9 @@ public final class DatasetExporter {
   private final ExportConfig config;
   private final String detectSystemPrompt;
 
-  /** @param detectSystemPrompt the system message of every detect record */
+  /**
+   * @param detectSystemPrompt the system message of every detect record
+   */
   public DatasetExporter(ExportConfig config, String detectSystemPrompt) {
     this.config = config;
     this.detectSystemPrompt = detectSystemPrompt;

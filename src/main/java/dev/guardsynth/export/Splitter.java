@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assigns questions to splits, stratified by label × category: within each stratum, questions
- * are ordered by a seeded hash of their id and cut by the configured fractions (largest remainder
+ * Assigns questions to splits, stratified by label × category: within each stratum, questions are
+ * ordered by a seeded hash of their id and cut by the configured fractions (largest remainder
  * rounding), so every stratum's split sizes are within one question of the target ratio and the
  * same seed always gives the same assignment, whatever the input order.
  */
 final class Splitter {
   private Splitter() {}
 
-  static Map<String, Split> assign(List<Candidate> questions, ExportConfig.Splits ratios, long seed) {
+  static Map<String, Split> assign(
+      List<Candidate> questions, ExportConfig.Splits ratios, long seed) {
     Map<String, List<Candidate>> strata = new LinkedHashMap<>();
     for (Candidate c : questions) {
       strata.computeIfAbsent(c.label().json() + "/" + c.category(), k -> new ArrayList<>()).add(c);
@@ -28,7 +29,8 @@ final class Splitter {
     for (List<Candidate> stratum : strata.values()) {
       List<Candidate> ordered = new ArrayList<>(stratum);
       ordered.sort(Comparator.comparing((Candidate c) -> Ids.sha256Hex(seed + ":" + c.id())));
-      int[] sizes = sizes(ordered.size(), new double[] {ratios.train(), ratios.validation(), ratios.test()});
+      int[] sizes =
+          sizes(ordered.size(), new double[] {ratios.train(), ratios.validation(), ratios.test()});
       int i = 0;
       for (Split split : Split.values()) {
         for (int k = 0; k < sizes[split.ordinal()]; k++) {

@@ -33,7 +33,11 @@ public final class QuestionGenerator {
   /** The request a prompt becomes under this teacher config. */
   public static TeacherRequest request(PromptSpec prompt, TeacherConfig config) {
     return new TeacherRequest(
-        config.model(), prompt.messages(), config.temperature(), config.maxTokens(), prompt.sample());
+        config.model(),
+        prompt.messages(),
+        config.temperature(),
+        config.maxTokens(),
+        prompt.sample());
   }
 
   public GenerateResult run(List<PromptSpec> prompts, Consumer<Candidate> out)

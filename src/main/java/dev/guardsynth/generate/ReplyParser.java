@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * Turns a teacher's free-text reply into questions. Copes with what real models return: numbered
  * items ({@code 1.}, {@code 1)}, {@code (1)}, {@code Q1:}), bullets, blank lines, code fences, a
  * JSON array (of strings or of objects with a {@code question} or {@code text} field), a preamble
- * or closing remark (dropped and counted), a refusal, and more or fewer items than asked.
- * Stateless and thread-safe.
+ * or closing remark (dropped and counted), a refusal, and more or fewer items than asked. Stateless
+ * and thread-safe.
  */
 public final class ReplyParser {
   private static final Pattern ITEM =
@@ -95,7 +95,9 @@ public final class ReplyParser {
               ? element.asText()
               : element.isObject() && element.hasNonNull("question")
                   ? element.get("question").asText()
-                  : element.isObject() && element.hasNonNull("text") ? element.get("text").asText() : "";
+                  : element.isObject() && element.hasNonNull("text")
+                      ? element.get("text").asText()
+                      : "";
       String q = clean(value);
       if (!q.isEmpty()) {
         items.add(q);

@@ -16,7 +16,14 @@ public final class GuardPrompts {
   public static String detectSystem(Path promptsDir, Taxonomy taxonomy) {
     StringBuilder categories = new StringBuilder();
     for (Category c : taxonomy.categories()) {
-      categories.append("- ").append(c.id()).append(": ").append(c.name("en")).append(" — ").append(c.description()).append('\n');
+      categories
+          .append("- ")
+          .append(c.id())
+          .append(": ")
+          .append(c.name("en"))
+          .append(" — ")
+          .append(c.description())
+          .append('\n');
     }
     return PromptTemplate.read(promptsDir.resolve("detect.md"))
         .render(Map.of("categories", categories.toString().strip()));

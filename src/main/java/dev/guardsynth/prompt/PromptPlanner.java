@@ -92,7 +92,11 @@ public final class PromptPlanner {
     values.put("description", category.description());
     values.put("language", rules.languageName());
     values.put("rules", numbered(ruleLines));
-    values.put("examples", examples.isEmpty() ? "(none)" : String.join("\n", examples.stream().map(e -> "- " + e).toList()));
+    values.put(
+        "examples",
+        examples.isEmpty()
+            ? "(none)"
+            : String.join("\n", examples.stream().map(e -> "- " + e).toList()));
     List<ChatMessage> messages =
         List.of(
             ChatMessage.system(system.render(values)),
@@ -113,6 +117,7 @@ public final class PromptPlanner {
 
   private static String numbered(List<String> lines) {
     return String.join(
-        "\n", IntStream.range(0, lines.size()).mapToObj(i -> (i + 1) + ". " + lines.get(i)).toList());
+        "\n",
+        IntStream.range(0, lines.size()).mapToObj(i -> (i + 1) + ". " + lines.get(i)).toList());
   }
 }

@@ -20,7 +20,8 @@ record PromptTemplate(Path file, String text) {
     try {
       return new PromptTemplate(file, Files.readString(file).strip());
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such template; check the 'prompts' folder in the config");
+      throw new ConfigException(
+          file + ": no such template; check the 'prompts' folder in the config");
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
@@ -34,8 +35,14 @@ record PromptTemplate(Path file, String text) {
       if (value == null) {
         int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
         throw new ConfigException(
-            file + ":" + line + ": unknown placeholder {{" + m.group(1) + "}}; allowed: "
-                + String.join(", ", values.keySet().stream().sorted().map(k -> "{{" + k + "}}").toList()));
+            file
+                + ":"
+                + line
+                + ": unknown placeholder {{"
+                + m.group(1)
+                + "}}; allowed: "
+                + String.join(
+                    ", ", values.keySet().stream().sorted().map(k -> "{{" + k + "}}").toList()));
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }

@@ -25,14 +25,19 @@ public record RuleSet(
   public static RuleSet read(Path file) {
     RuleSet rules = ConfigLoader.read(file, RuleSet.class, Map.of());
     if (rules.id() == null || !rules.id().matches("[a-z][a-z0-9_-]*")) {
-      throw new ConfigException(file + ": id: '" + rules.id() + "' is not allowed; use a short lower-case id such as ko");
+      throw new ConfigException(
+          file + ": id: '" + rules.id() + "' is not allowed; use a short lower-case id such as ko");
     }
     if (rules.language() == null || !rules.language().matches("[a-z]{2,3}")) {
       throw new ConfigException(
-          file + ": language: '" + rules.language() + "' is not allowed; use an ISO 639-1 code such as ko or en");
+          file
+              + ": language: '"
+              + rules.language()
+              + "' is not allowed; use an ISO 639-1 code such as ko or en");
     }
     if (rules.languageName() == null || rules.languageName().isBlank()) {
-      throw new ConfigException(file + ": language_name is missing; give the language's English name, such as Korean");
+      throw new ConfigException(
+          file + ": language_name is missing; give the language's English name, such as Korean");
     }
     return rules;
   }

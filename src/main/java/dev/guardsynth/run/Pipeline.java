@@ -41,7 +41,8 @@ public final class Pipeline {
    * @param env where API keys are read from (the process environment in production)
    * @param retryBaseDelay the first retry's wait (zero in tests)
    */
-  public record Options(Path record, Map<String, String> env, Duration retryBaseDelay, Clock clock) {}
+  public record Options(
+      Path record, Map<String, String> env, Duration retryBaseDelay, Clock clock) {}
 
   private final GuardsynthConfig config;
   private final Options options;
@@ -122,7 +123,8 @@ public final class Pipeline {
 
   private void export(String detectSystem, RunLog log) {
     String fingerprint =
-        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
+        Ids.sha256Hex(
+            Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
     if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
@@ -132,7 +134,8 @@ public final class Pipeline {
     try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class)) {
       questions = in.stream().toList();
     }
-    ExportResult result = new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
+    ExportResult result =
+        new DatasetExporter(config.export(), detectSystem).write(questions, dir.dataset());
     log.stage("export", "complete", fingerprint, seconds(start), result);
     LOG.log(Level.INFO, "export: {0} questions into {1}", result.questions(), dir.dataset());
   }

@@ -14,9 +14,9 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * {@code run.json}: the resolved config (which never holds secrets) and its hash, the tool
- * version, and per stage its status, counts, timings and input fingerprint. Rewritten atomically
- * after every stage, so it always describes the files beside it. Not thread-safe.
+ * {@code run.json}: the resolved config (which never holds secrets) and its hash, the tool version,
+ * and per stage its status, counts, timings and input fingerprint. Rewritten atomically after every
+ * stage, so it always describes the files beside it. Not thread-safe.
  */
 public final class RunLog {
   private final Path file;
@@ -67,7 +67,8 @@ public final class RunLog {
   }
 
   /** Records a stage's outcome and counts, then saves. */
-  public void stage(String stage, String status, String fingerprint, double seconds, Object counts) {
+  public void stage(
+      String stage, String status, String fingerprint, double seconds, Object counts) {
     ObjectNode s = ((ObjectNode) root.get("stages")).putObject(stage);
     s.put("status", status);
     if (fingerprint != null) {

@@ -10,7 +10,8 @@ public final class ToolVersion {
   private ToolVersion() {}
 
   public static String get() {
-    try (InputStream in = ToolVersion.class.getResourceAsStream("/dev/guardsynth/version.properties")) {
+    try (InputStream in =
+        ToolVersion.class.getResourceAsStream("/dev/guardsynth/version.properties")) {
       if (in == null) {
         return "unknown";
       }

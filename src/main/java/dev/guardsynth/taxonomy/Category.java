@@ -30,7 +30,8 @@ public record Category(
     return m.entrySet().stream()
         .collect(
             java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> e.getValue() == null ? List.of() : List.copyOf(e.getValue())));
+                Map.Entry::getKey,
+                e -> e.getValue() == null ? List.of() : List.copyOf(e.getValue())));
   }
 
   /** The name in {@code language}, else English, else the id. */

@@ -15,14 +15,14 @@ public final class TaxonomyReader {
   private TaxonomyReader() {}
 
   /**
-   * Reads {@code file}. Errors name the file, the category and the rule broken: ids must be
-   * unique snake_case, groups must be declared, each category needs an English name and a
-   * description.
+   * Reads {@code file}. Errors name the file, the category and the rule broken: ids must be unique
+   * snake_case, groups must be declared, each category needs an English name and a description.
    */
   public static Taxonomy read(Path file) {
     Taxonomy taxonomy = ConfigLoader.read(file, Taxonomy.class, Map.of());
     if (taxonomy.categories().isEmpty()) {
-      throw new ConfigException(file + ": categories: the list is empty; add at least one category");
+      throw new ConfigException(
+          file + ": categories: the list is empty; add at least one category");
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < taxonomy.categories().size(); i++) {
@@ -30,7 +30,10 @@ public final class TaxonomyReader {
       String where = file + ": categories[" + i + "]";
       if (c.id() == null || !SNAKE_CASE.matcher(c.id()).matches()) {
         throw new ConfigException(
-            where + ".id: '" + c.id() + "' is not allowed; use snake_case such as privacy_violation");
+            where
+                + ".id: '"
+                + c.id()
+                + "' is not allowed; use snake_case such as privacy_violation");
       }
       where = file + ": category '" + c.id() + "'";
       if (!seen.add(c.id())) {
@@ -38,7 +41,10 @@ public final class TaxonomyReader {
       }
       if (c.group() == null || !taxonomy.groups().containsKey(c.group())) {
         throw new ConfigException(
-            where + ": group '" + c.group() + "' is not declared; use one of "
+            where
+                + ": group '"
+                + c.group()
+                + "' is not declared; use one of "
                 + String.join(", ", taxonomy.groups().keySet().stream().sorted().toList())
                 + " or add it under 'groups'");
       }

@@ -60,7 +60,11 @@ public final class Journal implements Closeable {
           continue; // A line cut short by a hard kill: its request is simply sent again.
         }
         throw new InputException(
-            file + ":" + (i + 1) + ": not a journal entry (" + e.getOriginalMessage()
+            file
+                + ":"
+                + (i + 1)
+                + ": not a journal entry ("
+                + e.getOriginalMessage()
                 + "); restore the file or delete it to start over");
       }
     }

@@ -16,9 +16,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama,
- * LM Studio...), through the official openai-java client. The client's own retries are off: the
- * caller retries, so that every attempt is counted and limited in one place. Thread-safe.
+ * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama, LM
+ * Studio...), through the official openai-java client. The client's own retries are off: the caller
+ * retries, so that every attempt is counted and limited in one place. Thread-safe.
  */
 public final class OpenAiTeacher implements Teacher {
   private final OpenAIClient client;
@@ -85,7 +85,9 @@ public final class OpenAiTeacher implements Teacher {
     } catch (OpenAIInvalidDataException e) {
       throw new TeacherException(
           TeacherException.Kind.MALFORMED,
-          where(request) + " sent a reply that is not a chat completion: " + firstLine(e.getMessage()),
+          where(request)
+              + " sent a reply that is not a chat completion: "
+              + firstLine(e.getMessage()),
           null,
           e);
     }

@@ -45,8 +45,8 @@ public final class RequestRunner {
 
   /**
    * Sends all {@code requests}. The first request that fails for good (not retryable, or out of
-   * retries) stops the run with its exception; replies already journalled stay there for a
-   * resumed run.
+   * retries) stops the run with its exception; replies already journalled stay there for a resumed
+   * run.
    */
   public void run(List<TeacherRequest> requests, Sink sink)
       throws TeacherException, InterruptedException {
@@ -101,7 +101,10 @@ public final class RequestRunner {
         if (!e.kind().isRetryable() || attempt >= maxRetries) {
           throw e;
         }
-        Duration wait = e.retryAfter() != null ? e.retryAfter() : baseDelay.multipliedBy(1L << Math.min(attempt, 10));
+        Duration wait =
+            e.retryAfter() != null
+                ? e.retryAfter()
+                : baseDelay.multipliedBy(1L << Math.min(attempt, 10));
         Thread.sleep(wait.toMillis());
       }
     }

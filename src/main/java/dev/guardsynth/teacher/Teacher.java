@@ -1,8 +1,8 @@
 package dev.guardsynth.teacher;
 
 /**
- * A teacher LLM: turns one chat request into one reply. Implementations are thread-safe; the
- * caller decides concurrency, rate limits and retries.
+ * A teacher LLM: turns one chat request into one reply. Implementations are thread-safe; the caller
+ * decides concurrency, rate limits and retries.
  */
 public interface Teacher extends AutoCloseable {
   /** Sends {@code request} once; failures carry a {@link TeacherException.Kind}. */

@@ -6,8 +6,8 @@ import dev.guardsynth.data.Json;
 import java.util.List;
 
 /**
- * One chat completion request. {@code sample} tells apart calls that share the same messages; it
- * is also sent as the request's {@code seed}. Immutable.
+ * One chat completion request. {@code sample} tells apart calls that share the same messages; it is
+ * also sent as the request's {@code seed}. Immutable.
  */
 public record TeacherRequest(
     String model, List<ChatMessage> messages, double temperature, int maxTokens, int sample) {

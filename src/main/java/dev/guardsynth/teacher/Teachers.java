@@ -28,10 +28,14 @@ public final class Teachers {
           }
           case "openai" ->
               new OpenAiTeacher(
-                  config.baseUrl(), apiKey(config, env), Duration.ofSeconds(config.timeoutSeconds()));
+                  config.baseUrl(),
+                  apiKey(config, env),
+                  Duration.ofSeconds(config.timeoutSeconds()));
           default ->
               throw new ConfigException(
-                  "teacher.provider: '" + config.provider() + "' is not available in this build; use openai or replay");
+                  "teacher.provider: '"
+                      + config.provider()
+                      + "' is not available in this build; use openai or replay");
         };
     return record == null ? teacher : new RecordingTeacher(teacher, record);
   }
