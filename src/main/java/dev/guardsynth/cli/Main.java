@@ -20,6 +20,10 @@ public final class Main {
   public static final int BAD_INPUT = 2;
   public static final int STOPPED = 3;
 
+  // java.util.logging holds loggers weakly: without this reference the level set on it in
+  // configureLogging is lost to the next garbage collection, and INFO summaries vanish.
+  private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -108,6 +112,6 @@ public final class Main {
     root.addHandler(handler);
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
-    Logger.getLogger("guardsynth").setLevel(level);
+    GUARDSYNTH_LOGGER.setLevel(level);
   }
 }
