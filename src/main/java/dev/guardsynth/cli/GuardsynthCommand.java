@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       TaxonomyCommand.class,
       PlanCommand.class,
       GenerateCommand.class,
+      DedupCommand.class,
       ExportCommand.class,
       RunCommand.class,
       HelpCommand.class
