@@ -19,7 +19,7 @@ public record DedupConfig(
               + shingle
               + "' is not allowed; use char:N, word:N or nori:N with N from 1 to 99");
     }
-    numPerm = Check.intRange("num_perm", numPerm, 128, 8, 1024);
+    numPerm = Check.intRange("num_perm", numPerm, 256, 8, 1024);
     bands = Check.intRange("bands", bands, 32, 1, numPerm);
     if (numPerm % bands != 0) {
       throw new IllegalArgumentException(

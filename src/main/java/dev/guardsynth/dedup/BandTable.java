@@ -3,65 +3,54 @@ package dev.guardsynth.dedup;
 import java.util.Arrays;
 
 /**
- * The LSH buckets of the questions kept so far in this run: band key to every kept question with
- * that key, in primitive arrays. Open addressing over {@code long} keys gives each bucket its
- * newest entry; {@code next} chains each entry to the previous one in its bucket. An entry is
- * {@code question * bands + band}, so a million questions of 16 bands cost about 450 MB, with no
- * object per entry. Not thread-safe.
+ * The LSH buckets of the questions kept so far in this run, in primitive arrays: per band, an
+ * open-addressing table whose slots pack 32 bits of a band key with the newest entry under it, and
+ * one {@code next} array chaining each entry to the previous one in its bucket. An entry is {@code
+ * question * bands + band}.
+ *
+ * <p>Each band has its own table, so a slot needs only 32 bits of the key (two keys that share them
+ * cost one needless check, about once in 2^32 / size lookups), one memory access reads key and head
+ * together, and tables grow one at a time. A million kept questions of 32 bands cost about 400 MB
+ * and no object per entry. Not thread-safe.
  */
 final class BandTable {
-  private static final int EMPTY = -1;
+  private static final int NONE = -1;
+  private static final long EMPTY = -1L; // head -1: nothing stored
 
   private final int bands;
-  private long[] keys;
-  private int[] heads;
-  private int[] next;
-  private int used;
+  private final long[][] slots;
+  private final int[] used;
+  private int[] next = new int[1 << 12];
   private int questions;
 
   BandTable(int bands) {
     this.bands = bands;
-    this.keys = new long[1 << 12];
-    this.heads = new int[1 << 12];
-    Arrays.fill(heads, EMPTY);
-    this.next = new int[1 << 12];
-  }
-
-  /** Adds the next question (numbered from 0 in the order added) under its band keys. */
-  int add(long[] bandKeys) {
-    int question = questions;
-    if ((long) (question + 1) * bands > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException(
-          "more than "
-              + (Integer.MAX_VALUE / bands)
-              + " kept questions in one run; split the input");
-    }
-    int firstEntry = question * bands;
-    if (firstEntry + bands > next.length) {
-      next = Arrays.copyOf(next, Math.max(firstEntry + bands, next.length + (next.length >> 1)));
-    }
+    this.slots = new long[bands][];
+    this.used = new int[bands];
     for (int band = 0; band < bands; band++) {
-      int entry = firstEntry + band;
-      int slot = slot(bandKeys[band]);
-      if (heads[slot] == EMPTY) {
-        keys[slot] = bandKeys[band];
-        next[entry] = EMPTY;
-        used++;
-      } else {
-        next[entry] = heads[slot];
-      }
-      heads[slot] = entry;
+      slots[band] = new long[1 << 10];
+      Arrays.fill(slots[band], EMPTY);
     }
-    questions++;
-    if (used > keys.length >> 1) {
-      grow();
-    }
-    return question;
   }
 
-  /** The newest entry under {@code key}, or -1. */
-  int first(long key) {
-    return heads[slot(key)];
+  /**
+   * The slot of {@code key} in {@code band}'s table: where it is, or where it would go. Valid until
+   * the next {@link #add}.
+   */
+  int find(int band, long key) {
+    long[] table = slots[band];
+    int mask = table.length - 1;
+    int shortKey = shortKey(key);
+    int slot = shortKey & mask;
+    for (long s = table[slot]; (int) s != NONE && (int) (s >>> 32) != shortKey; s = table[slot]) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
+  /** The newest entry in a slot found by {@link #find}, or -1. */
+  int first(int band, int slot) {
+    return (int) slots[band][slot];
   }
 
   /** The entry before {@code entry} in its bucket, or -1. */
@@ -78,28 +67,55 @@ final class BandTable {
     return questions;
   }
 
-  private int slot(long key) {
-    int mask = keys.length - 1;
-    // Keys are already well mixed hashes, so their low bits are a fine start.
-    int slot = (int) key & mask;
-    while (heads[slot] != EMPTY && keys[slot] != key) {
-      slot = (slot + 1) & mask;
+  /**
+   * Adds the next question (numbered from 0 in the order added) under its band keys, at the slots
+   * {@link #find} gave for them since the last add.
+   */
+  int add(long[] bandKeys, int[] found) {
+    int question = questions;
+    if ((long) (question + 1) * bands > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(
+          "more than "
+              + (Integer.MAX_VALUE / bands)
+              + " kept questions in one run; split the input");
     }
-    return slot;
-  }
-
-  private void grow() {
-    long[] oldKeys = keys;
-    int[] oldHeads = heads;
-    keys = new long[oldKeys.length * 2];
-    heads = new int[oldHeads.length * 2];
-    Arrays.fill(heads, EMPTY);
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldHeads[i] != EMPTY) {
-        int slot = slot(oldKeys[i]);
-        keys[slot] = oldKeys[i];
-        heads[slot] = oldHeads[i];
+    int firstEntry = question * bands;
+    if (firstEntry + bands > next.length) {
+      next = Arrays.copyOf(next, Math.max(firstEntry + bands, next.length + (next.length >> 1)));
+    }
+    for (int band = 0; band < bands; band++) {
+      int entry = firstEntry + band;
+      long[] table = slots[band];
+      int slot = found[band];
+      int head = (int) table[slot];
+      next[entry] = head;
+      table[slot] = (long) shortKey(bandKeys[band]) << 32 | (entry & 0xffffffffL);
+      if (head == NONE && ++used[band] > (table.length >> 1) + (table.length >> 2)) {
+        grow(band);
       }
     }
+    return questions++;
+  }
+
+  /** Band keys are well-mixed hashes, so any 32 of their bits serve as key and slot alike. */
+  private static int shortKey(long key) {
+    return (int) (key >>> 32);
+  }
+
+  private void grow(int band) {
+    long[] old = slots[band];
+    long[] table = new long[old.length * 2];
+    Arrays.fill(table, EMPTY);
+    int mask = table.length - 1;
+    for (long s : old) {
+      if ((int) s != NONE) {
+        int slot = (int) (s >>> 32) & mask;
+        while ((int) table[slot] != NONE) {
+          slot = (slot + 1) & mask;
+        }
+        table[slot] = s;
+      }
+    }
+    slots[band] = table;
   }
 }

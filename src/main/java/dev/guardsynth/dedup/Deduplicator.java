@@ -9,7 +9,6 @@ import java.io.Closeable;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,10 +47,10 @@ public final class Deduplicator implements Closeable {
   private final MinHasher minHasher;
   private final Banding banding;
   private final ReleaseIndex index; // null without dedup.index
-  private final KeptQuestions kept = new KeptQuestions();
+  private final KeptQuestions kept;
+  private final int minSketchAgreements;
   private final BandTable table;
-  private int[] stamps = new int[1024];
-  private int stamp;
+  private long lookups;
   private boolean ran;
 
   private Deduplicator(DedupConfig config, ReleaseIndex index) {
@@ -60,6 +59,8 @@ public final class Deduplicator implements Closeable {
     this.minHasher = new MinHasher(config.numPerm());
     this.banding = new Banding(config.numPerm(), config.bands());
     this.table = new BandTable(config.bands());
+    this.kept = new KeptQuestions(config.numPerm());
+    this.minSketchAgreements = Sketch.minAgreements(config.numPerm(), config.threshold());
     this.index = index;
   }
 
@@ -97,7 +98,7 @@ public final class Deduplicator implements Closeable {
         b,
         config.threshold(),
         String.format("%.3f", atThreshold));
-    if (atThreshold < 0.9) {
+    if (atThreshold < 0.75) {
       LOG.log(
           Level.WARNING,
           "dedup: {0} find a pair at the threshold {1} only {2}% of the time; use more bands (or"
@@ -207,6 +208,7 @@ public final class Deduplicator implements Closeable {
       Candidate candidate,
       int[] shingles,
       int[] signature,
+      long[] sketch,
       long[] bandKeys,
       List<ReleaseIndex.Match> earlier) {}
 
@@ -234,7 +236,9 @@ public final class Deduplicator implements Closeable {
         long[] keys = banding.keys(signature);
         List<ReleaseIndex.Match> earlier =
             index == null ? List.of() : index.matches(keys, shingles, threshold);
-        batch.add(new Analyzed(candidate, shingles, signature, keys, earlier));
+        long[] sketch = new long[Sketch.words(signature.length)];
+        Sketch.write(signature, sketch, 0);
+        batch.add(new Analyzed(candidate, shingles, signature, sketch, keys, earlier));
         if (batch.size() == BATCH) {
           queue.put(new Batch(batch, null, false));
           batch = new ArrayList<>(BATCH);
@@ -283,16 +287,27 @@ public final class Deduplicator implements Closeable {
         near = add(near, new Near(m.id(), m.label(), m.seq(), m.similarity()));
       }
     }
-    stamp++;
+    long lookup = ++lookups;
     int[] shingles = question.shingles();
+    int rows = question.signature().length;
     long firstSeq = index == null ? 0 : index.firstSeq();
-    for (long key : question.bandKeys()) {
-      for (int entry = table.first(key); entry >= 0; entry = table.next(entry)) {
+    long[] keys = question.bandKeys();
+    int[] slots = new int[keys.length];
+    int[] heads = new int[keys.length];
+    // All buckets first, then their chains: the bucket reads do not wait on each other.
+    for (int band = 0; band < keys.length; band++) {
+      slots[band] = table.find(band, keys[band]);
+      heads[band] = table.first(band, slots[band]);
+    }
+    for (int band = 0; band < keys.length; band++) {
+      for (int entry = heads[band]; entry >= 0; entry = table.next(entry)) {
         int q = table.question(entry);
-        if (stamps[q] == stamp) {
-          continue; // already verified through another band
+        if (!kept.markChecked(q, lookup)) {
+          continue; // already checked through another band
         }
-        stamps[q] = stamp;
+        if (kept.sketchAgreements(q, question.sketch(), rows) < minSketchAgreements) {
+          continue; // far below the threshold by the sketch; see Sketch for the odds
+        }
         int size = kept.shingleCount(q);
         // Jaccard is at most the smaller set over the larger: skip pairs that cannot reach it.
         if (Math.min(size, shingles.length) < threshold * Math.max(size, shingles.length)) {
@@ -319,11 +334,8 @@ public final class Deduplicator implements Closeable {
       duplicates.accept(new Duplicate(candidate.id(), bestId, round(bestSimilarity)));
       return;
     }
-    int q = kept.add(candidate.id(), label, shingles);
-    table.add(question.bandKeys());
-    if (kept.size() > stamps.length) {
-      stamps = Arrays.copyOf(stamps, stamps.length + (stamps.length >> 1));
-    }
+    int q = kept.add(candidate.id(), label, shingles, question.signature());
+    table.add(keys, slots);
     if (index != null) {
       index.add(
           candidate.id(), label, firstSeq + q, shingles, question.signature(), question.bandKeys());
