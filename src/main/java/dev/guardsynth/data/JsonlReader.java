@@ -128,6 +128,9 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
         root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
     if (why != null && why.contains("\"text\"") && why.contains("null")) {
       why = "missing 'text'";
+    } else if (root instanceof NullPointerException && why != null && why.matches("[a-z_]+")) {
+      // Records reject a missing required key with requireNonNull(value, "key").
+      why = "missing '" + why + "'";
     }
     return (path.isEmpty() ? "" : "key '" + path + "': ") + why;
   }

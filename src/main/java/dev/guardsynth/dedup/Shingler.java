@@ -51,6 +51,9 @@ final class Shingler {
       tokens.reset();
       int n = 0;
       while (tokens.incrementToken()) {
+        if (term.length() == 0) {
+          continue; // the whole-text field of a text with nothing left after normalization
+        }
         if (n == scratch.length) {
           scratch = Arrays.copyOf(scratch, n * 2);
         }
