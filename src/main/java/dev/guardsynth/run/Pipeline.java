@@ -6,6 +6,8 @@ import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.dedup.DedupResult;
+import dev.guardsynth.dedup.Deduplicator;
 import dev.guardsynth.export.DatasetExporter;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.generate.GenerateResult;
@@ -69,6 +71,7 @@ public final class Pipeline {
       try {
         List<PromptSpec> prompts = plan(planner, log);
         generate(prompts, teacher, log);
+        dedup(log);
         export(detectSystem, log);
         log.finish("complete");
         return log.asMap();
@@ -121,17 +124,47 @@ public final class Pipeline {
         result.unparseable());
   }
 
+  private void dedup(RunLog log) throws InterruptedException {
+    String fingerprint =
+        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.dedup()));
+    if (isDone(log, "dedup", fingerprint, dir.unique())) {
+      LOG.log(Level.INFO, "dedup: unchanged since the last run, skipped");
+      return;
+    }
+    DedupResult result;
+    // The run name is the release: re-running this run replaces its questions in the index
+    // instead of finding them there as earlier duplicates.
+    try (Deduplicator deduplicator = Deduplicator.open(config.dedup(), config.name());
+        JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class);
+        JsonlWriter unique = JsonlWriter.create(dir.unique());
+        JsonlWriter duplicates = JsonlWriter.create(dir.duplicates());
+        JsonlWriter crossLabel = JsonlWriter.create(dir.crossLabel())) {
+      result = deduplicator.run(in.iterator(), unique::write, duplicates::write, crossLabel::write);
+      duplicates.commit();
+      crossLabel.commit();
+      unique.commit();
+      deduplicator.commit();
+    }
+    log.stage("dedup", "complete", fingerprint, result.seconds(), result);
+    LOG.log(
+        Level.INFO,
+        "dedup: {0} questions, {1} kept, {2} duplicates, {3} cross-label pairs",
+        result.questions(),
+        result.unique(),
+        result.duplicates(),
+        result.crossLabelPairs());
+  }
+
   private void export(String detectSystem, RunLog log) {
     String fingerprint =
-        Ids.sha256Hex(
-            Ids.sha256File(dir.candidates()) + Json.write(config.export()) + detectSystem);
+        Ids.sha256Hex(Ids.sha256File(dir.unique()) + Json.write(config.export()) + detectSystem);
     if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
     }
     long start = System.nanoTime();
     List<Candidate> questions;
-    try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class)) {
+    try (JsonlReader<Candidate> in = JsonlReader.open(dir.unique(), Candidate.class)) {
       questions = in.stream().toList();
     }
     ExportResult result =

@@ -17,6 +17,21 @@ public record RunDirectory(Path root) {
     return root.resolve("candidates.jsonl");
   }
 
+  /** The candidates that survived dedup, in candidate order. */
+  public Path unique() {
+    return root.resolve("unique.jsonl");
+  }
+
+  /** Dropped near-duplicates: id, duplicate_of, similarity. */
+  public Path duplicates() {
+    return root.resolve("duplicates.jsonl");
+  }
+
+  /** Near-identical kept pairs with different labels, for review. */
+  public Path crossLabel() {
+    return root.resolve("cross_label.jsonl");
+  }
+
   public Path dataset() {
     return root.resolve("dataset");
   }
