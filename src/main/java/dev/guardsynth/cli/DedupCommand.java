@@ -8,6 +8,8 @@ import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.dedup.Deduplicator;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -157,6 +159,39 @@ final class DedupCommand implements Callable<Integer> {
       // The message starts with the config key; the flag of the same name is what to change.
       throw new ConfigException("dedup settings: " + e.getMessage());
     }
+  }
+
+  /** A question and the input line it was read from, which is what a kept question writes. */
+  private record Line(Candidate question, String json) {}
+
+  /**
+   * The input as lines with their questions. Kept lines are copied through as they were read: keys
+   * dedup does not know pass on untouched, and nothing is serialized twice.
+   */
+  private static Iterator<Line> lines(JsonlReader<Candidate> reader) {
+    return new Iterator<>() {
+      private Line next = read();
+
+      private Line read() {
+        Candidate question = reader.read();
+        return question == null ? null : new Line(question, reader.line());
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Line next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Line current = next;
+        next = read();
+        return current;
+      }
+    };
   }
 
   private static <T> Consumer<T> sink(JsonlWriter writer) {

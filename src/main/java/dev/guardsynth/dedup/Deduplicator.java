@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -144,25 +145,43 @@ public final class Deduplicator implements Closeable {
       Consumer<Duplicate> duplicates,
       Consumer<CrossLabelPair> crossLabel)
       throws InterruptedException {
+    return run(in, Function.identity(), unique, duplicates, crossLabel);
+  }
+
+  /**
+   * Like {@link #run(Iterator, Consumer, Consumer, Consumer)}, over records that carry a question,
+   * such as a question with the input line it was read from, so that kept lines can be copied
+   * through unchanged. {@code in} and {@code question} are called on the background thread, the
+   * consumers on the caller's.
+   */
+  public <T> DedupResult run(
+      Iterator<T> in,
+      Function<? super T, Candidate> question,
+      Consumer<? super T> unique,
+      Consumer<Duplicate> duplicates,
+      Consumer<CrossLabelPair> crossLabel)
+      throws InterruptedException {
     if (ran) {
       throw new IllegalStateException("a Deduplicator runs once; open another");
     }
     ran = true;
     long start = System.nanoTime();
-    BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+    BlockingQueue<Batch<T>> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
     Thread analysis =
         Thread.ofPlatform()
             .name("guardsynth-dedup-analysis")
             .daemon()
-            .start(() -> analyze(in, queue));
+            .start(() -> analyze(in, question, queue));
     Counts counts = new Counts();
     try {
-      for (Batch batch = queue.take(); ; batch = queue.take()) {
+      for (Batch<T> batch = queue.take(); ; batch = queue.take()) {
         if (batch.failure() != null) {
           throw rethrow(batch.failure());
         }
-        for (Analyzed question : batch.questions()) {
-          decide(question, unique, duplicates, crossLabel, counts);
+        for (Analyzed<T> analyzed : batch.questions()) {
+          if (decide(analyzed, duplicates, crossLabel, counts)) {
+            unique.accept(analyzed.record());
+          }
         }
         if (batch.last()) {
           break;
@@ -204,7 +223,8 @@ public final class Deduplicator implements Closeable {
   }
 
   /** A question ready for a decision: everything about it that does not depend on the others. */
-  private record Analyzed(
+  private record Analyzed<T>(
+      T record,
       Candidate candidate,
       int[] shingles,
       int[] signature,
@@ -212,7 +232,7 @@ public final class Deduplicator implements Closeable {
       long[] bandKeys,
       List<ReleaseIndex.Match> earlier) {}
 
-  private record Batch(List<Analyzed> questions, Throwable failure, boolean last) {}
+  private record Batch<T>(List<Analyzed<T>> questions, Throwable failure, boolean last) {}
 
   private static final class Counts {
     long questions;
@@ -225,12 +245,14 @@ public final class Deduplicator implements Closeable {
   private record Near(String id, Label label, long seq, double similarity) {}
 
   /** The background thread: reads, analyzes, signs and looks up earlier releases, in order. */
-  private void analyze(Iterator<Candidate> in, BlockingQueue<Batch> queue) {
+  private <T> void analyze(
+      Iterator<T> in, Function<? super T, Candidate> question, BlockingQueue<Batch<T>> queue) {
     Shingler shingler = new Shingler(analyzer);
     try {
-      List<Analyzed> batch = new ArrayList<>(BATCH);
+      List<Analyzed<T>> batch = new ArrayList<>(BATCH);
       while (in.hasNext()) {
-        Candidate candidate = in.next();
+        T record = in.next();
+        Candidate candidate = question.apply(record);
         int[] shingles = shingler.shingles(candidate.text());
         int[] signature = minHasher.signature(shingles);
         long[] keys = banding.keys(signature);
@@ -238,18 +260,18 @@ public final class Deduplicator implements Closeable {
             index == null ? List.of() : index.matches(keys, shingles, threshold);
         long[] sketch = new long[Sketch.words(signature.length)];
         Sketch.write(signature, sketch, 0);
-        batch.add(new Analyzed(candidate, shingles, signature, sketch, keys, earlier));
+        batch.add(new Analyzed<>(record, candidate, shingles, signature, sketch, keys, earlier));
         if (batch.size() == BATCH) {
-          queue.put(new Batch(batch, null, false));
+          queue.put(new Batch<>(batch, null, false));
           batch = new ArrayList<>(BATCH);
         }
       }
-      queue.put(new Batch(batch, null, true));
+      queue.put(new Batch<>(batch, null, true));
     } catch (InterruptedException e) {
       // The deciding thread stopped first and no longer reads the queue.
     } catch (RuntimeException | Error e) {
       try {
-        queue.put(new Batch(List.of(), e, true));
+        queue.put(new Batch<>(List.of(), e, true));
       } catch (InterruptedException stopped) {
         // The deciding thread stopped first; it has its own failure to report.
       }
@@ -263,9 +285,9 @@ public final class Deduplicator implements Closeable {
     return (RuntimeException) failure;
   }
 
-  private void decide(
-      Analyzed question,
-      Consumer<Candidate> unique,
+  /** Decides one question; true if it is kept. */
+  private boolean decide(
+      Analyzed<?> question,
       Consumer<Duplicate> duplicates,
       Consumer<CrossLabelPair> crossLabel,
       Counts counts) {
@@ -332,16 +354,15 @@ public final class Deduplicator implements Closeable {
     if (bestId != null) {
       counts.duplicates++;
       duplicates.accept(new Duplicate(candidate.id(), bestId, round(bestSimilarity)));
-      return;
+      return false;
     }
-    int q = kept.add(candidate.id(), label, shingles, question.signature());
+    int q = kept.add(candidate.id(), label, shingles, question.sketch());
     table.add(keys, slots);
     if (index != null) {
       index.add(
           candidate.id(), label, firstSeq + q, shingles, question.signature(), question.bandKeys());
     }
     counts.unique++;
-    unique.accept(candidate);
     if (near != null) {
       near.sort(Comparator.comparingLong(Near::seq));
       for (Near n : near) {
@@ -351,6 +372,7 @@ public final class Deduplicator implements Closeable {
                 candidate.id(), n.id(), round(n.similarity()), List.of(label, n.label())));
       }
     }
+    return true;
   }
 
   /** Higher similarity wins; on a tie, the earlier question. */

@@ -37,7 +37,7 @@ final class KeptQuestions {
   }
 
   /** Remembers a kept question; returns its number. */
-  int add(String id, Label label, int[] shingles, int[] signature) {
+  int add(String id, Label label, int[] shingles, long[] sketch) {
     if (size == ids.length) {
       int grown = size + (size >> 1);
       ids = Arrays.copyOf(ids, grown);
@@ -45,7 +45,7 @@ final class KeptQuestions {
       addresses = Arrays.copyOf(addresses, grown);
       sketches = Arrays.copyOf(sketches, grown * stride);
     }
-    Sketch.write(signature, sketches, size * stride + 1);
+    System.arraycopy(sketch, 0, sketches, size * stride + 1, sketchWords);
     if (chunk == null || chunkUsed + shingles.length + 1 > chunk.length) {
       chunk = new int[Math.max(CHUNK, shingles.length + 1)];
       chunks.add(chunk);
