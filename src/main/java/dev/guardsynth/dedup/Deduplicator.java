@@ -53,6 +53,8 @@ public final class Deduplicator implements Closeable {
   private final BandTable table;
   private long lookups;
   private boolean ran;
+  private final int[] slots;
+  private final int[] heads;
 
   private Deduplicator(DedupConfig config, ReleaseIndex index) {
     this.threshold = config.threshold();
@@ -60,6 +62,8 @@ public final class Deduplicator implements Closeable {
     this.minHasher = new MinHasher(config.numPerm());
     this.banding = new Banding(config.numPerm(), config.bands());
     this.table = new BandTable(config.bands());
+    this.slots = new int[config.bands()];
+    this.heads = new int[config.bands()];
     this.kept = new KeptQuestions(config.numPerm());
     this.minSketchAgreements = Sketch.minAgreements(config.numPerm(), config.threshold());
     this.index = index;
@@ -260,7 +264,16 @@ public final class Deduplicator implements Closeable {
             index == null ? List.of() : index.matches(keys, shingles, threshold);
         long[] sketch = new long[Sketch.words(signature.length)];
         Sketch.write(signature, sketch, 0);
-        batch.add(new Analyzed<>(record, candidate, shingles, signature, sketch, keys, earlier));
+        // Only the index stores whole signatures; without one, 1 KB less per question to collect.
+        batch.add(
+            new Analyzed<>(
+                record,
+                candidate,
+                shingles,
+                index == null ? null : signature,
+                sketch,
+                keys,
+                earlier));
         if (batch.size() == BATCH) {
           queue.put(new Batch<>(batch, null, false));
           batch = new ArrayList<>(BATCH);
@@ -311,11 +324,11 @@ public final class Deduplicator implements Closeable {
     }
     long lookup = ++lookups;
     int[] shingles = question.shingles();
-    int rows = question.signature().length;
+    int rows = minHasher.numPerm();
     long firstSeq = index == null ? 0 : index.firstSeq();
     long[] keys = question.bandKeys();
-    int[] slots = new int[keys.length];
-    int[] heads = new int[keys.length];
+    int[] slots = this.slots;
+    int[] heads = this.heads;
     // All buckets first, then their chains: the bucket reads do not wait on each other.
     for (int band = 0; band < keys.length; band++) {
       slots[band] = table.find(band, keys[band]);
@@ -357,7 +370,7 @@ public final class Deduplicator implements Closeable {
       return false;
     }
     int q = kept.add(candidate.id(), label, shingles, question.sketch());
-    table.add(keys, slots);
+    table.add(keys, slots); // the slots found above: nothing was added since
     if (index != null) {
       index.add(
           candidate.id(), label, firstSeq + q, shingles, question.signature(), question.bandKeys());
