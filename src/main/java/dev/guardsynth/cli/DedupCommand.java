@@ -81,13 +81,13 @@ final class DedupCommand implements Callable<Integer> {
   @Option(
       names = "--num-perm",
       paramLabel = "K",
-      description = "MinHash permutations, 8 to 1024 (default: dedup.num_perm, 64).")
+      description = "MinHash permutations, 8 to 1024 (default: dedup.num_perm, 256).")
   Integer numPerm;
 
   @Option(
       names = "--bands",
       paramLabel = "B",
-      description = "LSH bands; must divide the permutations (default: dedup.bands, 16).")
+      description = "LSH bands; must divide the permutations (default: dedup.bands, 32).")
   Integer bands;
 
   @Option(

@@ -8,6 +8,8 @@ import dev.guardsynth.data.Label;
 import java.io.Closeable;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -51,10 +53,10 @@ public final class Deduplicator implements Closeable {
   private final KeptQuestions kept;
   private final int minSketchAgreements;
   private final BandTable table;
+  private final int[] slots; // per band, reused by every lookup
+  private final int[] heads;
   private long lookups;
   private boolean ran;
-  private final int[] slots;
-  private final int[] heads;
 
   private Deduplicator(DedupConfig config, ReleaseIndex index) {
     this.threshold = config.threshold();
@@ -74,7 +76,7 @@ public final class Deduplicator implements Closeable {
    * #open(DedupConfig, String)}.
    */
   public static Deduplicator open(DedupConfig config) {
-    return open(config, "release-" + java.time.Instant.now());
+    return open(config, "release-" + Instant.now());
   }
 
   /**
@@ -193,7 +195,9 @@ public final class Deduplicator implements Closeable {
       }
     } finally {
       analysis.interrupt();
-      analysis.join();
+      // On success the thread has finished. On failure it stops at its next queue put; a read
+      // blocked on stdin does not stop, so do not wait for it: it is a daemon.
+      analysis.join(Duration.ofSeconds(5));
     }
     return new DedupResult(
         counts.questions,
