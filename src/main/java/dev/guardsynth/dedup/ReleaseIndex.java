@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreMode;
@@ -153,7 +155,7 @@ final class ReleaseIndex implements Closeable {
                   + " new index folder");
         }
         nextSeq = Long.parseLong(stored.getOrDefault(NEXT_SEQ, "0"));
-        sameRelease = documentsOf(reader, release);
+        sameRelease = documentsOf(new IndexSearcher(reader), release);
         earlier = reader.numDocs() - sameRelease.cardinality();
       } else if (hasFiles(path)) {
         throw new InputException(
@@ -234,13 +236,17 @@ final class ReleaseIndex implements Closeable {
   }
 
   /** The documents of {@code release}, as a bit set over the reader's global doc ids. */
-  private static FixedBitSet documentsOf(DirectoryReader reader, String release)
+  private static FixedBitSet documentsOf(IndexSearcher searcher, String release)
       throws IOException {
-    FixedBitSet docs = new FixedBitSet(Math.max(1, reader.maxDoc()));
-    new IndexSearcher(reader)
-        .search(
-            new TermQuery(new Term(RELEASE, release)),
-            new SimpleCollector() {
+    FixedBitSet docs = new FixedBitSet(Math.max(1, searcher.getIndexReader().maxDoc()));
+    // Without an executor the searcher runs its collectors one after another, so they can share
+    // the bit set.
+    searcher.search(
+        new TermQuery(new Term(RELEASE, release)),
+        new CollectorManager<SimpleCollector, Void>() {
+          @Override
+          public SimpleCollector newCollector() {
+            return new SimpleCollector() {
               private int base;
 
               @Override
@@ -257,7 +263,14 @@ final class ReleaseIndex implements Closeable {
               public ScoreMode scoreMode() {
                 return ScoreMode.COMPLETE_NO_SCORES;
               }
-            });
+            };
+          }
+
+          @Override
+          public Void reduce(Collection<SimpleCollector> collectors) {
+            return null;
+          }
+        });
     return docs;
   }
 
