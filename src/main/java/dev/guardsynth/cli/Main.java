@@ -24,6 +24,11 @@ public final class Main {
   // configureLogging is lost to the next garbage collection, and INFO summaries vanish.
   private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
 
+  // Lucene warns, on every index it opens, that the JDK's incubating Vector API is not enabled.
+  // It only makes Lucene's own decoding slower, which dedup does not notice; show it with -v.
+  private static final Logger LUCENE_VECTORIZATION =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -113,5 +118,6 @@ public final class Main {
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
     GUARDSYNTH_LOGGER.setLevel(level);
+    LUCENE_VECTORIZATION.setLevel(verbose ? Level.FINE : Level.SEVERE);
   }
 }
