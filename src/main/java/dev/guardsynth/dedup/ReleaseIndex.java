@@ -24,10 +24,7 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
-import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexFormatTooNewException;
-import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
@@ -142,18 +139,8 @@ final class ReleaseIndex implements Closeable {
       if (DirectoryReader.indexExists(directory)) {
         reader = DirectoryReader.open(directory);
         Map<String, String> stored = reader.getIndexCommit().getUserData();
+        checkFormat(path, stored.get("format"));
         checkSettings(path, stored, settings);
-        if (!FORMAT.equals(stored.get("format"))) {
-          throw new InputException(
-              path
-                  + ": the dedup index has format "
-                  + stored.get("format")
-                  + ", this guardsynth"
-                  + " reads format "
-                  + FORMAT
-                  + "; use the guardsynth version that wrote it, or a"
-                  + " new index folder");
-        }
         nextSeq = Long.parseLong(stored.getOrDefault(NEXT_SEQ, "0"));
         sameRelease = documentsOf(new IndexSearcher(reader), release);
         earlier = reader.numDocs() - sameRelease.cardinality();
@@ -181,10 +168,8 @@ final class ReleaseIndex implements Closeable {
               + ": the dedup index is in use by another process (write.lock is held); wait for it"
               + " to finish",
           e);
-    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-      close(reader, directory);
-      throw new InputException(unreadable(path, e), e);
     } catch (IOException e) {
+      // Corrupt files, a format from another Lucene version, no permission: all unreadable.
       close(reader, directory);
       throw new InputException(unreadable(path, e), e);
     } catch (RuntimeException e) {
@@ -201,14 +186,26 @@ final class ReleaseIndex implements Closeable {
         + " start a new index";
   }
 
-  private static void checkSettings(
-      Path path, Map<String, String> stored, Map<String, String> wanted) {
-    if (!stored.containsKey("format")) {
+  private static void checkFormat(Path path, String format) {
+    if (format == null) {
       throw new InputException(
           path
               + ": this Lucene index was not written by guardsynth dedup (no format in its commit"
               + " data); point --index (dedup.index) at a new folder");
     }
+    if (!format.equals(FORMAT)) {
+      throw new InputException(
+          path
+              + ": the dedup index has format "
+              + format
+              + " and this guardsynth reads format "
+              + FORMAT
+              + "; use the guardsynth version that wrote it, or a new index folder");
+    }
+  }
+
+  private static void checkSettings(
+      Path path, Map<String, String> stored, Map<String, String> wanted) {
     for (Map.Entry<String, String> e : wanted.entrySet()) {
       String had = stored.get(e.getKey());
       if (!e.getValue().equals(had)) {
