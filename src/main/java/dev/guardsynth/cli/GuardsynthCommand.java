@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       TaxonomyCommand.class,
       PlanCommand.class,
       GenerateCommand.class,
+      DedupCommand.class,
       FilterCommand.class,
       LabelCommand.class,
       ExportCommand.class,

@@ -28,6 +28,11 @@ public final class Main {
   // JUL keeps loggers weakly; hold ours so its level survives garbage collection.
   private static final Logger GUARDSYNTH_LOGGER = Logger.getLogger("guardsynth");
 
+  // Lucene warns, on every index it opens, that the JDK's incubating Vector API is not enabled.
+  // It only makes Lucene's own decoding slower, which dedup does not notice; show it with -v.
+  private static final Logger LUCENE_VECTORIZATION =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   private Main() {}
 
   /** How long Ctrl-C waits for the run to stop cleanly before the process ends anyway. */
@@ -155,5 +160,6 @@ public final class Main {
     // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
     root.setLevel(verbose ? Level.FINE : Level.WARNING);
     GUARDSYNTH_LOGGER.setLevel(level);
+    LUCENE_VECTORIZATION.setLevel(verbose ? Level.FINE : Level.SEVERE);
   }
 }

@@ -33,6 +33,7 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
   private final Class<T> type;
   private final ObjectMapper mapper;
   private long lineNumber;
+  private String line;
 
   private JsonlReader(String name, InputStream in, Class<T> type, ObjectMapper mapper) {
     this.name = name;
@@ -67,6 +68,14 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
     return lineNumber;
   }
 
+  /**
+   * The text of the line {@link #read()} last parsed, without its line break: lets a filter stage
+   * copy kept records through unchanged, keys it does not know included.
+   */
+  public String line() {
+    return line;
+  }
+
   /** The next record, or {@code null} at the end of the input. */
   public T read() {
     try {
@@ -78,6 +87,7 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
         }
         lineNumber++;
       } while (line.isBlank());
+      this.line = line;
       return parse(line);
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + name + " at line " + (lineNumber + 1), e);
@@ -128,6 +138,9 @@ public final class JsonlReader<T> implements Closeable, Iterable<T> {
         root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
     if (why != null && why.contains("\"text\"") && why.contains("null")) {
       why = "missing 'text'";
+    } else if (root instanceof NullPointerException && why != null && why.matches("[a-z_]+")) {
+      // Records reject a missing required key with requireNonNull(value, "key").
+      why = "missing '" + why + "'";
     }
     return (path.isEmpty() ? "" : "key '" + path + "': ") + why;
   }

@@ -1,9 +1,13 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.dedup.DedupResult;
+import dev.guardsynth.dedup.Deduplicator;
 import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.prompt.PromptPlanner;
@@ -96,6 +100,8 @@ public final class Pipeline {
         List<PromptSpec> prompts = plan(planner, log);
         options.stop().check();
         generate(prompts, session, log);
+        options.stop().check();
+        dedup(log);
         options.stop().check();
         dataset.filter(log);
         dataset.label(session, log);
@@ -200,6 +206,37 @@ public final class Pipeline {
         result.exactDuplicates(),
         result.refusals(),
         result.unparseable());
+  }
+
+  private void dedup(RunLog log) throws InterruptedException {
+    String fingerprint =
+        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.dedup()));
+    if (isDone(log, "dedup", fingerprint, dir.unique())) {
+      LOG.log(Level.INFO, "dedup: unchanged since the last run, skipped");
+      return;
+    }
+    DedupResult result;
+    // The run name is the release: re-running this run replaces its questions in the index
+    // instead of finding them there as earlier duplicates.
+    try (Deduplicator deduplicator = Deduplicator.open(config.dedup(), config.name());
+        JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class);
+        JsonlWriter unique = JsonlWriter.create(dir.unique());
+        JsonlWriter duplicates = JsonlWriter.create(dir.duplicates());
+        JsonlWriter crossLabel = JsonlWriter.create(dir.crossLabel())) {
+      result = deduplicator.run(in.iterator(), unique::write, duplicates::write, crossLabel::write);
+      duplicates.commit();
+      crossLabel.commit();
+      unique.commit();
+      deduplicator.commit();
+    }
+    log.stage("dedup", "complete", fingerprint, result.seconds(), result);
+    LOG.log(
+        Level.INFO,
+        "dedup: {0} questions, {1} kept, {2} duplicates, {3} cross-label pairs",
+        result.questions(),
+        result.unique(),
+        result.duplicates(),
+        result.crossLabelPairs());
   }
 
   static boolean isDone(RunLog log, String stage, String fingerprint, Path output) {

@@ -1,6 +1,5 @@
 package dev.guardsynth.run;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The files of one run, all under {@code output/<run-name>/}. */
@@ -16,6 +15,21 @@ public record RunDirectory(Path root) {
 
   public Path candidates() {
     return root.resolve("candidates.jsonl");
+  }
+
+  /** The candidates that survived dedup, in candidate order. */
+  public Path unique() {
+    return root.resolve("unique.jsonl");
+  }
+
+  /** Dropped near-duplicates: id, duplicate_of, similarity. */
+  public Path duplicates() {
+    return root.resolve("duplicates.jsonl");
+  }
+
+  /** Near-identical kept pairs with different labels, for review. */
+  public Path crossLabel() {
+    return root.resolve("cross_label.jsonl");
   }
 
   public Path dataset() {
@@ -36,10 +50,9 @@ public record RunDirectory(Path root) {
     return root.resolve("run.json");
   }
 
-  /** The filter stage's input: the dedup stage's unique.jsonl once it exists, else candidates. */
+  /** The filter stage's input: the dedup stage's output. */
   public Path filterInput() {
-    Path unique = root.resolve("unique.jsonl");
-    return Files.exists(unique) ? unique : candidates();
+    return unique();
   }
 
   public Path kept() {
