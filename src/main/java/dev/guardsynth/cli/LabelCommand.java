@@ -57,8 +57,9 @@ final class LabelCommand implements Callable<Integer> {
       names = "--rejected",
       paramLabel = "FILE",
       description =
-          "Where rejected questions go, with their reason (default: rejected.jsonl beside --out,"
-              + " or in the working folder when writing to stdout).")
+          "Where rejected questions go, with their reason (default: label_rejected.jsonl beside"
+              + " --out, or in the working folder when writing to stdout; not rejected.jsonl, so"
+              + " a filter's rejections in the same folder are kept).")
   Path rejected;
 
   @Option(
@@ -86,7 +87,7 @@ final class LabelCommand implements Callable<Integer> {
       questions = reader.stream().toList();
     }
     Path rejectedFile =
-        rejected != null ? rejected : FilterCommand.besideOutput(out, "rejected.jsonl");
+        rejected != null ? rejected : FilterCommand.besideOutput(out, "label_rejected.jsonl");
     Path disagreementsFile =
         disagreements != null
             ? disagreements
