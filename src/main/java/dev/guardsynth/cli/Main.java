@@ -96,9 +96,7 @@ public final class Main {
         || t instanceof InputException) {
       return BAD_INPUT;
     }
-    if (t instanceof InterruptedException
-        || t instanceof StoppedException
-        || t instanceof dev.guardsynth.teacher.StoppedException) {
+    if (t instanceof InterruptedException || t instanceof dev.guardsynth.teacher.StoppedException) {
       return STOPPED;
     }
     return FAILED;
