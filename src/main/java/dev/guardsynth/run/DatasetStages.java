@@ -77,9 +77,9 @@ final class DatasetStages {
         GuardPrompts.respondSystem(prompts));
   }
 
-  /** unique.jsonl (or candidates.jsonl) → kept.jsonl + rejected.jsonl. */
+  /** unique.jsonl (the dedup stage's output) → kept.jsonl + rejected.jsonl. */
   void filter(RunLog log) {
-    Path input = dir.filterInput();
+    Path input = dir.unique();
     String fingerprint =
         Ids.sha256Hex(input.getFileName() + Ids.sha256File(input) + filter.fingerprint());
     if (Pipeline.isDone(log, "filter", fingerprint, dir.kept())) {

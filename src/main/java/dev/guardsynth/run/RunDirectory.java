@@ -50,11 +50,6 @@ public record RunDirectory(Path root) {
     return root.resolve("run.json");
   }
 
-  /** The filter stage's input: the dedup stage's output. */
-  public Path filterInput() {
-    return unique();
-  }
-
   public Path kept() {
     return root.resolve("kept.jsonl");
   }
