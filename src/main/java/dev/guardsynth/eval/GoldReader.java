@@ -47,15 +47,7 @@ public final class GoldReader {
       }
       String text = chat ? userMessage(row) : row.require(columns.textName(), "--text-col").value();
       Table.Cell labelCell = row.require(columns.labelName(), "--label-col");
-      Label label = mapping.map(labelCell.value());
-      if (label == null) {
-        throw new InputException(
-            labelCell.where()
-                + ": '"
-                + labelCell.value()
-                + "' is not a known label; "
-                + mapping.unknownValueHelp());
-      }
+      Label label = mapping.require(labelCell);
       String id;
       Table.Cell idCell =
           columns.id() == null ? row.cell(columns.idName()) : row.require(columns.id(), "--id-col");

@@ -1,5 +1,6 @@
 package dev.guardsynth.eval;
 
+import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -60,6 +61,16 @@ public record LabelMapping(List<String> unsafe, List<String> safe) {
   }
 
   /** The rest of an error message about an unmapped value: what is known and how to add one. */
+  /** The label in {@code cell}; an unmapped value is an error naming its file, line and column. */
+  Label require(Table.Cell cell) {
+    Label label = map(cell.value());
+    if (label == null) {
+      throw new InputException(
+          cell.where() + ": '" + cell.value() + "' is not a known label; " + unknownValueHelp());
+    }
+    return label;
+  }
+
   String unknownValueHelp() {
     return "known unsafe values: "
         + String.join(", ", unsafe)

@@ -73,15 +73,7 @@ public final class Predictions {
                 + " --pred-id-col or --pred-text-col");
       }
       Table.Cell labelCell = row.require(columns.labelName(), "--pred-label-col");
-      Label label = mapping.map(labelCell.value());
-      if (label == null) {
-        throw new InputException(
-            labelCell.where()
-                + ": '"
-                + labelCell.value()
-                + "' is not a known label; "
-                + mapping.unknownValueHelp());
-      }
+      Label label = mapping.require(labelCell);
       predictions.add(
           new Prediction(
               id == null ? null : id.value().strip(),
