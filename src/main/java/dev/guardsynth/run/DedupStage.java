@@ -6,8 +6,12 @@ import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.dedup.Deduplicator;
 import java.lang.System.Logger.Level;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The dedup stage as {@code guardsynth dedup} and {@code run} both call it. Files are committed
@@ -22,12 +26,16 @@ public final class DedupStage {
   /**
    * @param release names this batch in the index (see {@link Deduplicator#open(DedupConfig,
    *     String)}), or null for a new release named by the current time
+   * @param earlier questions kept before (earlier rounds of a run), in the order they were kept:
+   *     {@code in} is deduplicated against them too, and they belong to {@code release} in the
+   *     index, but they are not written again
    * @param duplicates receives dropped questions, or null to drop them silently
    * @param crossLabel receives near-identical pairs with different labels, or null
    */
   public static DedupResult run(
       DedupConfig config,
       String release,
+      List<Candidate> earlier,
       Iterator<Candidate> in,
       JsonlWriter unique,
       JsonlWriter duplicates,
@@ -36,7 +44,33 @@ public final class DedupStage {
     DedupResult result;
     try (Deduplicator deduplicator =
         release == null ? Deduplicator.open(config) : Deduplicator.open(config, release)) {
-      result = deduplicator.run(in, unique::write, sink(duplicates), sink(crossLabel));
+      Set<String> before = new HashSet<>();
+      earlier.forEach(c -> before.add(c.id()));
+      Iterator<Tagged> all =
+          Stream.concat(
+                  earlier.stream().map(c -> new Tagged(c, true)),
+                  // Each element checks hasNext, then next() takes it: the input, lazily.
+                  Stream.iterate(in, Iterator::hasNext, i -> i)
+                      .map(i -> new Tagged(i.next(), false)))
+              .iterator();
+      // Earlier questions were kept before, one after another, under the same settings: none of
+      // them is a duplicate now, and their pairs were reported then.
+      result =
+          deduplicator.run(
+              all,
+              Tagged::question,
+              t -> {
+                if (!t.earlier()) {
+                  unique.write(t.question());
+                }
+              },
+              sink(duplicates),
+              pair -> {
+                if (crossLabel != null
+                    && !(before.contains(pair.id()) && before.contains(pair.otherId()))) {
+                  crossLabel.write(pair);
+                }
+              });
       if (duplicates != null) {
         duplicates.commit();
       }
@@ -61,6 +95,9 @@ public final class DedupStage {
         Math.round(result.questionsPerSecond()));
     return result;
   }
+
+  /** A question and whether an earlier round kept it. */
+  private record Tagged(Candidate question, boolean earlier) {}
 
   private static <T> Consumer<T> sink(JsonlWriter writer) {
     return writer == null ? record -> {} : writer::write;

@@ -122,7 +122,7 @@ class Issue10StagesTest {
     Path config =
         config(
             "tolerant",
-            "{unsafe: 10, safe: 10, per_call: 1}",
+            "{unsafe: 10, safe: 10, per_call: 1, max_rounds: 1, min_fill: 0}",
             TestProject.rules("ko"),
             "  max_retries: 4\n  failure_tolerance: 0.01\n");
     List<PromptSpec> prompts = plan(config, dir.resolve("prompts.jsonl"));
@@ -162,7 +162,7 @@ class Issue10StagesTest {
     Path config =
         config(
             "strict",
-            "{unsafe: 10, safe: 10, per_call: 1}",
+            "{unsafe: 10, safe: 10, per_call: 1, max_rounds: 1, min_fill: 0}",
             TestProject.rules("ko"),
             "  max_retries: 1\n");
     List<PromptSpec> prompts = plan(config, dir.resolve("prompts.jsonl"));
@@ -197,7 +197,7 @@ class Issue10StagesTest {
     Path config =
         config(
             "run",
-            "{unsafe: 5, safe: 5, per_call: 1}",
+            "{unsafe: 5, safe: 5, per_call: 1, max_rounds: 1, min_fill: 0}",
             TestProject.rules("ko"),
             "  max_retries: 4\n  failure_tolerance: 0.01\n");
     Path run = dir.resolve("run/output/t");
@@ -253,7 +253,7 @@ class Issue10StagesTest {
     Path config =
         config(
             "chain",
-            "{unsafe: 5, safe: 5, per_call: 5}",
+            "{unsafe: 5, safe: 5, per_call: 5, max_rounds: 1, min_fill: 0}",
             TestProject.rules("ko", "en"),
             "  max_retries: 0\n");
     Path run = dir.resolve("chain/output/t");

@@ -36,7 +36,7 @@ class RunCommandTest {
             + "rules: "
             + TestProject.rules("ko", "en")
             + "\n"
-            + "targets: {unsafe: 6, safe: 4, per_call: 4}\n"
+            + "targets: {unsafe: 6, safe: 4, per_call: 4, max_rounds: 1, min_fill: 0}\n"
             + "label: {judge: false, respond: false}\n"
             + "teacher:\n"
             + "  api_key_env: "

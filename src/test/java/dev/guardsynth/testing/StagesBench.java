@@ -63,7 +63,7 @@ public final class StagesBench {
             + prompts / 20
             + ", safe: "
             + prompts / 20
-            + ", per_call: 1}\n"
+            + ", per_call: 1, max_rounds: 1, min_fill: 0}\n"
             + "teacher:\n  model: bench-model\n  api_key_env: "
             + KEY_VAR
             + "\n  concurrency: 32\n  timeout_seconds: 2\n"

@@ -1,0 +1,101 @@
+package dev.guardsynth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.Json;
+import dev.guardsynth.testing.CliResult;
+import dev.guardsynth.testing.FakeOpenAiServer;
+import dev.guardsynth.testing.LimitedTeacher;
+import dev.guardsynth.testing.TestProject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #11: targets are exported questions per cell, and {@code run} generates in rounds until
+ * every cell is filled or saturates, against teachers whose imagination is limited (see {@link
+ * LimitedTeacher}): the demo's setup with targets of 30 per category × label, the Korean rule set
+ * only and 10 questions per call.
+ */
+class Issue11RoundsTest {
+  private static final Map<String, String> ENV = Map.of("K", "k");
+
+  @TempDir Path dir;
+
+  private Path config(String extra) throws Exception {
+    return TestProject.writeConfig(
+        dir,
+        "name: t\n"
+            + "rules: "
+            + TestProject.rules("ko")
+            + "\n"
+            + "filters: "
+            + TestProject.ROOT.resolve("rules/filters.yaml")
+            + "\n"
+            + "targets: {unsafe: 30, safe: 30, per_call: 10}\n"
+            + "label: {judge: true, respond: true, on_disagree: reject}\n"
+            + "teacher: {model: m, api_key_env: K, concurrency: 8, max_retries: 0}\n"
+            + extra);
+  }
+
+  private static CliResult run(Path config, FakeOpenAiServer server) {
+    return CliResult.run(ENV, "run", "--config", config.toString(), "--base-url", server.baseUrl());
+  }
+
+  /** Generation prompts per cell over every round: one request each. */
+  private static Map<String, Integer> promptsPerCell(Path run) throws Exception {
+    Map<String, Integer> out = new TreeMap<>();
+    for (String line : Files.readAllLines(run.resolve("prompts.jsonl"))) {
+      JsonNode p = Json.MAPPER.readTree(line);
+      out.merge(
+          p.get("category").asText()
+              + "/"
+              + p.get("label").asText()
+              + "/"
+              + p.get("language").asText(),
+          1,
+          Integer::sum);
+    }
+    return out;
+  }
+
+  /** Acceptance 2: 12 questions per cell at most, whatever is asked. */
+  @Test
+  void aTeacherThatCanGiveOnlyTwelvePerCellStopsByItselfExitsOneAndNamesTheShortCells()
+      throws Exception {
+    Path config = config("");
+    Path run = dir.resolve("output/t");
+    try (FakeOpenAiServer server = FakeOpenAiServer.start(LimitedTeacher.perCell())) {
+      CliResult result = run(config, server);
+      assertEquals(1, result.exitCode(), result.err());
+      assertTrue(result.err().contains("20 cell(s) short of targets.min_fill 1.0"), result.err());
+      assertTrue(
+          result.err().contains("crime_advice/unsafe/ko: 12 of 30, saturated"), result.err());
+      Map<String, Integer> prompts = promptsPerCell(run);
+      assertEquals(20, prompts.size());
+      prompts.forEach((cell, n) -> assertTrue(n <= 18, cell + " got " + n + " prompts"));
+
+      JsonNode runJson = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+      assertEquals(false, runJson.get("targets_met").asBoolean());
+      for (JsonNode cell : runJson.get("cells")) {
+        assertEquals(12, cell.get("exported").asInt(), cell.toString());
+        assertEquals("saturated", cell.get("status").asText(), cell.toString());
+      }
+      // The dataset of what it got is there, whole.
+      assertEquals(240, Files.readAllLines(run.resolve("labeled.jsonl")).size());
+      assertTrue(Files.exists(run.resolve("dataset/manifest.json")));
+      CliResult stats = CliResult.run("stats", run.toString());
+      assertEquals(0, stats.exitCode(), stats.out());
+
+      int sent = server.requests().size();
+      CliResult again = run(config, server);
+      assertEquals(1, again.exitCode(), again.err());
+      assertEquals(sent, server.requests().size(), "a re-run pays for nothing");
+    }
+  }
+}
