@@ -3,6 +3,7 @@ package dev.guardsynth.cli;
 import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.data.Secrets;
 import dev.guardsynth.run.Pipeline;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
@@ -64,7 +65,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
     if (runName != null) {
-      config = config.withName(runName);
+      try {
+        config = config.withName(runName);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--run-" + e.getMessage()); // the message starts "name: "
+      }
     }
     if (mode != null) {
       try {
@@ -121,7 +126,9 @@ final class RunCommand implements Callable<Integer> {
   private String resumeCommand(String name) {
     StringBuilder cmd = new StringBuilder("guardsynth");
     boolean named = false;
-    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+    for (String given : spec.commandLine().getParseResult().originalArgs()) {
+      // A --base-url with credentials is shown without them (as ***): put them back to resume.
+      String arg = Secrets.redact(given);
       named |= arg.equals("--run-name") || arg.startsWith("--run-name=");
       cmd.append(' ')
           .append(
