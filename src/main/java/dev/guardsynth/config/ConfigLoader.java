@@ -163,7 +163,7 @@ public final class ConfigLoader {
               + allowed,
           e);
     } catch (JsonMappingException e) {
-      throw new ConfigException(where(file, e) + describe(e), e);
+      throw new ConfigException(where(file, e) + describe(e, expanded), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(where(file, e) + "not valid YAML: " + e.getOriginalMessage(), e);
     }
@@ -270,17 +270,38 @@ public final class ConfigLoader {
   }
 
   private static String where(Path file, JsonProcessingException e) {
-    // The token's start (the value next to the key) reads better than where the parser stopped.
-    JsonLocation loc =
-        e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
-                && p.currentTokenLocation() != null
-                && p.currentTokenLocation().getLineNr() > 0
-            ? p.currentTokenLocation()
-            : e.getLocation();
+    JsonLocation loc = location(e);
     if (loc == null || loc.getLineNr() < 1) {
       return file + ": ";
     }
     return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static JsonLocation location(JsonProcessingException e) {
+    // The token's start (the value next to the key) reads better than where the parser stopped.
+    return e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+            && p.currentTokenLocation() != null
+            && p.currentTokenLocation().getLineNr() > 0
+        ? p.currentTokenLocation()
+        : e.getLocation();
+  }
+
+  /** The YAML value written at {@code loc}, as the user typed it, for a message. */
+  private static String valueAt(String text, JsonLocation loc) {
+    String[] lines = text.split("\n", -1);
+    if (loc == null || loc.getLineNr() < 1 || loc.getLineNr() > lines.length) {
+      return "the value";
+    }
+    String line = lines[loc.getLineNr() - 1];
+    String value = line.substring(Math.min(line.length(), Math.max(0, loc.getColumnNr() - 1)));
+    int comment = value.indexOf(" #");
+    value = (comment < 0 ? value : value.substring(0, comment)).strip();
+    if (value.isEmpty()) {
+      return "the value";
+    }
+    return value.startsWith("[") || value.startsWith("- ")
+        ? "a list"
+        : value.startsWith("{") ? "a section" : "\"" + value.replaceAll("^[\"']|[\"']$", "") + "\"";
   }
 
   private static String keyPath(JsonMappingException e, String last) {
@@ -295,7 +316,7 @@ public final class ConfigLoader {
     return last == null ? prefix : (prefix.isEmpty() ? last : prefix + "." + last);
   }
 
-  private static String describe(JsonMappingException e) {
+  private static String describe(JsonMappingException e, String text) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -305,7 +326,7 @@ public final class ConfigLoader {
       // Our own validation messages start with the key inside the section.
       return (path.isEmpty() ? "" : path + ".") + iae.getMessage();
     }
-    String wrongType = wrongType(e);
+    String wrongType = wrongType(e, text);
     if (wrongType != null) {
       return (path.isEmpty() ? "" : path + ": ") + wrongType;
     }
@@ -319,7 +340,7 @@ public final class ConfigLoader {
    * rather than Jackson's ({@code Cannot deserialize value of type java.lang.Integer}); null when
    * {@code e} is about something else.
    */
-  private static String wrongType(JsonMappingException e) {
+  private static String wrongType(JsonMappingException e, String text) {
     if (!(e instanceof MismatchedInputException m) || m.getTargetType() == null) {
       return null;
     }
@@ -361,7 +382,7 @@ public final class ConfigLoader {
             default -> text(p);
           };
     } else {
-      given = "the value";
+      given = valueAt(text, location(e));
     }
     return given + " is not " + wanted;
   }
