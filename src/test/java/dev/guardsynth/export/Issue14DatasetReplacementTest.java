@@ -41,7 +41,7 @@ class Issue14DatasetReplacementTest {
 
   @Test
   void killsAtRandomMomentsLeaveOneWholeDatasetMatchingItsManifest() throws Exception {
-    Map<String, Object> figures = killExports(dir, 100, KILLS, 14);
+    Map<String, Object> figures = killExports(dir, 50, KILLS, 14);
     System.err.println("issue 14 kills: " + figures);
     assertEquals(KILLS, figures.get("kills"), figures.toString());
   }
