@@ -3,6 +3,7 @@ package dev.guardsynth.export;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.ExportConfig;
+import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.ChatMessage;
@@ -47,9 +48,21 @@ public final class DatasetExporter {
    * @param detectSystem the system message of every detect record
    * @param respondSystem the system message of every respond record
    * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
+   * @param targets exported questions wanted per cell, for the card's table of cells; null for no
+   *     such table
    */
   public record Options(
-      String name, String detectSystem, String respondSystem, double nearDuplicateThreshold) {}
+      String name,
+      String detectSystem,
+      String respondSystem,
+      double nearDuplicateThreshold,
+      TargetsConfig targets) {
+    /** Options without a targets section. */
+    public Options(
+        String name, String detectSystem, String respondSystem, double nearDuplicateThreshold) {
+      this(name, detectSystem, respondSystem, nearDuplicateThreshold, null);
+    }
+  }
 
   private final ExportConfig config;
   private final Taxonomy taxonomy;
@@ -135,8 +148,10 @@ public final class DatasetExporter {
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
-        DatasetCard.render(
-            stats, taxonomy, files, questions.stream().allMatch(q -> q.judge() != null)));
+        DatasetCard.withTargets(
+            DatasetCard.render(
+                stats, taxonomy, files, questions.stream().allMatch(q -> q.judge() != null)),
+            options.targets() == null ? null : DatasetCard.cells(questions, options.targets())));
     writeManifest(datasetDir);
     return new ExportResult(records, questions.size(), stats);
   }

@@ -2,10 +2,13 @@ package dev.guardsynth.run;
 
 import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Duplicate;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.dedup.Deduplicator;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -46,16 +49,28 @@ public final class DedupStage {
         release == null ? Deduplicator.open(config) : Deduplicator.open(config, release)) {
       Set<String> before = new HashSet<>();
       earlier.forEach(c -> before.add(c.id()));
+      // A question an earlier round kept, word for word, is a duplicate whatever its length (a
+      // very short one has too few shingles for MinHash to match it). Found on the reading
+      // thread, written on this one once the run is over.
+      List<Duplicate> repeats = Collections.synchronizedList(new ArrayList<>());
       Iterator<Tagged> all =
           Stream.concat(
                   earlier.stream().map(c -> new Tagged(c, true)),
                   // Each element checks hasNext, then next() takes it: the input, lazily.
                   Stream.iterate(in, Iterator::hasNext, i -> i)
-                      .map(i -> new Tagged(i.next(), false)))
+                      .map(i -> new Tagged(i.next(), false))
+                      .filter(t -> {
+                        if (before.contains(t.question().id())) {
+                          repeats.add(new Duplicate(t.question().id(), t.question().id(), 1.0));
+                          return false;
+                        }
+                        return true;
+                      }))
               .iterator();
       // Earlier questions were kept before, one after another, under the same settings: none of
       // them is a duplicate now, and their pairs were reported then.
-      result =
+      long[] pairs = {0};
+      DedupResult whole =
           deduplicator.run(
               all,
               Tagged::question,
@@ -66,12 +81,24 @@ public final class DedupStage {
               },
               sink(duplicates),
               pair -> {
-                if (crossLabel != null
-                    && !(before.contains(pair.id()) && before.contains(pair.otherId()))) {
-                  crossLabel.write(pair);
+                if (!(before.contains(pair.id()) && before.contains(pair.otherId()))) {
+                  pairs[0]++;
+                  if (crossLabel != null) {
+                    crossLabel.write(pair);
+                  }
                 }
               });
+      // This input's counts: the earlier questions went through again, but only as a reference.
+      result =
+          new DedupResult(
+              whole.questions() - earlier.size() + repeats.size(),
+              whole.unique() - earlier.size(),
+              whole.duplicates() + repeats.size(),
+              pairs[0],
+              whole.earlierReleases(),
+              whole.seconds());
       if (duplicates != null) {
+        repeats.forEach(duplicates::write);
         duplicates.commit();
       }
       if (crossLabel != null) {
@@ -88,9 +115,10 @@ public final class DedupStage {
         result.unique(),
         result.duplicates(),
         result.crossLabelPairs(),
-        config.index() == null
-            ? ""
-            : ", checked against " + result.earlierReleases() + " from earlier releases",
+        (earlier.isEmpty() ? "" : ", checked against " + earlier.size() + " kept in earlier rounds")
+            + (config.index() == null
+                ? ""
+                : ", checked against " + result.earlierReleases() + " from earlier releases"),
         String.format("%.2f", result.seconds()),
         Math.round(result.questionsPerSecond()));
     return result;

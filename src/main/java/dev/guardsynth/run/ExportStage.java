@@ -46,6 +46,7 @@ public final class ExportStage {
   /** What, besides its input, decides this stage's output under {@code export}. */
   String fingerprint(ExportConfig export) {
     return Json.write(export)
+        + Json.write(config.targets())
         + config.name()
         + config.dedup().threshold()
         + taxonomy.ids()
@@ -53,14 +54,21 @@ public final class ExportStage {
         + respondSystem;
   }
 
-  /** Writes {@code questions} as the dataset in {@code out} under {@code export}. */
+  /**
+   * Writes {@code questions} as the dataset in {@code out} under {@code export}; its card shows
+   * each cell against {@code targets}.
+   */
   public ExportResult run(ExportConfig export, List<Labeled> questions, Path out) {
     ExportResult result =
         new DatasetExporter(
                 export,
                 taxonomy,
                 new DatasetExporter.Options(
-                    config.name(), detectSystem, respondSystem, config.dedup().threshold()))
+                    config.name(),
+                    detectSystem,
+                    respondSystem,
+                    config.dedup().threshold(),
+                    config.targets()))
             .write(questions, out);
     LOG.log(
         Level.INFO,

@@ -1,6 +1,7 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Labeled;
@@ -149,16 +150,45 @@ public final class Pipeline {
                     + " time(s) per question that survives dedup and filter, at most "
                     + (long) questions * perQuestion
                     + " requests for these prompts, and shares the budget");
-    return RunPlan.estimate(
-        config,
-        dir,
-        List.of(
+    RunPlan plan =
+        RunPlan.estimate(
+            config,
+            dir,
+            List.of(
+                new RunPlan.StageRequests(
+                    "generate",
+                    requests,
+                    prompts.stream().map(PromptSpec::count).toList(),
+                    dir.responses())),
+            notes);
+    return plan.withCells(cellPlans(planner, prompts));
+  }
+
+  /** Round 1 per cell: its target, the questions its prompts ask, and their estimate. */
+  private List<RunPlan.CellPlan> cellPlans(PromptPlanner planner, List<PromptSpec> prompts) {
+    Map<Cell, List<PromptSpec>> byCell = new LinkedHashMap<>();
+    planner.cells().forEach(c -> byCell.put(c, new ArrayList<>()));
+    prompts.forEach(p -> byCell.get(new Cell(p.category(), p.label(), p.language())).add(p));
+    List<RunPlan.StageRequests> perCell = new ArrayList<>();
+    byCell.forEach((cell, ps) ->
+        perCell.add(
             new RunPlan.StageRequests(
-                "generate",
-                requests,
-                prompts.stream().map(PromptSpec::count).toList(),
-                dir.responses())),
-        notes);
+                cell.id(),
+                ps.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList(),
+                ps.stream().map(PromptSpec::count).toList(),
+                dir.responses())));
+    List<RunPlan.StagePlan> estimates = RunPlan.estimate(config, dir, perCell, List.of()).stages();
+    List<RunPlan.CellPlan> out = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<Cell, List<PromptSpec>> e : byCell.entrySet()) {
+      out.add(
+          new RunPlan.CellPlan(
+              e.getKey().id(),
+              planner.target(e.getKey()),
+              e.getValue().stream().mapToInt(PromptSpec::count).sum(),
+              estimates.get(i++)));
+    }
+    return out;
   }
 
   /**
@@ -168,7 +198,7 @@ public final class Pipeline {
   private void putOutcome(RunLog log, Rounds.Outcome outcome) {
     double minFill = config.targets().minFill();
     List<Map<String, Object>> shortCells = new ArrayList<>();
-    for (Rounds.CellOutcome c : outcome.cells()) {
+    for (CellOutcome c : outcome.cells()) {
       if (c.fill() + 1e-9 < minFill) {
         Map<String, Object> cell = new LinkedHashMap<>();
         cell.put("cell", c.cell());
@@ -193,9 +223,16 @@ public final class Pipeline {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
     }
+    List<Labeled> questions = readAll(dir.labeled(), Labeled.class);
+    if (questions.isEmpty()) {
+      // Nothing to export never replaces a dataset; the run fails, naming its short cells.
+      LOG.log(
+          Level.WARNING, "export: no labeled question to export; the dataset is left as it was");
+      log.stage("export", "skipped", null, 0, Map.of("questions", 0));
+      return;
+    }
     long start = System.nanoTime();
-    ExportResult result =
-        export.run(config.export(), readAll(dir.labeled(), Labeled.class), dir.dataset());
+    ExportResult result = export.run(config.export(), questions, dir.dataset());
     log.stage("export", "complete", fingerprint, seconds(start), result);
   }
 

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -105,6 +106,8 @@ final class Rounds {
     final List<Integer> asked = new ArrayList<>(); // per round: questions asked
     final List<Integer> gained = new ArrayList<>(); // per round: new questions kept
     final List<String> kept = new ArrayList<>(); // texts, in the order kept
+    // Axis → value → kept questions whose prompt had it.
+    final Map<String, Map<String, Long>> coverage = new TreeMap<>();
     Status status = Status.OPEN;
     int saturatedIn;
 
@@ -203,24 +206,6 @@ final class Rounds {
   }
 
   /**
-   * One cell's outcome, as {@code run.json}, {@code stats} and the dataset card show it.
-   *
-   * @param fill exported over target, 0 to 1 (1 for a target of 0)
-   * @param rounds rounds that asked this cell for questions
-   * @param yieldPerRound new exported questions per question asked, per round (null: not asked)
-   * @param status {@code filled}, {@code saturated}, {@code max_rounds} or {@code open}
-   */
-  record CellOutcome(
-      String cell,
-      int target,
-      int exported,
-      double fill,
-      int rounds,
-      List<Double> yieldPerRound,
-      String status,
-      Map<String, Map<String, Long>> axisCoverage) {}
-
-  /**
    * What the rounds delivered.
    *
    * @param rounds how many rounds ran
@@ -267,6 +252,11 @@ final class Rounds {
     try (JsonlWriter out = JsonlWriter.create(r.prompts())) {
       PlanStage.write(prompts, out);
     }
+    List<RunDirectory> sofar = new ArrayList<>();
+    for (int e = 1; e <= round; e++) {
+      sofar.add(dir.round(e));
+    }
+    concat(sofar, RunDirectory::prompts, dir.prompts());
     Map<Cell, Integer> asked = new LinkedHashMap<>();
     prompts.forEach(p -> asked.merge(cellOf(p), p.count(), Integer::sum));
     log.roundStage(round, "plan", "complete", null, 0, Map.of("prompts", prompts.size()));
@@ -424,6 +414,14 @@ final class Rounds {
       if (s != null && s.deficit() > 0) {
         s.kept.add(q.text());
         s.gained.set(round - 1, s.gained.get(round - 1) + 1);
+        if (q.source() != null) {
+          q.source()
+              .axes()
+              .forEach((axis, value) ->
+                  s.coverage
+                      .computeIfAbsent(axis, a -> new TreeMap<>())
+                      .merge(value, 1L, Long::sum));
+        }
       }
     }
     rebuild(round, state);
@@ -548,7 +546,7 @@ final class Rounds {
               s.rounds(),
               s.yields(),
               s.status.name().toLowerCase(java.util.Locale.ROOT),
-              Map.of()));
+              s.coverage));
     }
     return new Outcome(rounds, exported, cells);
   }

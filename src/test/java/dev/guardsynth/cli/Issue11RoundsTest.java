@@ -64,6 +64,32 @@ class Issue11RoundsTest {
     return out;
   }
 
+  /** Acceptance 1: 12 questions per distinct prompt at most, numbers ignored. */
+  @Test
+  void aTeacherThatGivesTwelvePerDistinctPromptFillsEveryCellAndExitsZero() throws Exception {
+    Path config = config("");
+    Path run = dir.resolve("output/t");
+    try (FakeOpenAiServer server = FakeOpenAiServer.start(LimitedTeacher.perPrompt())) {
+      CliResult result = run(config, server);
+      assertEquals(0, result.exitCode(), result.err());
+    }
+    JsonNode runJson = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+    assertTrue(runJson.get("targets_met").asBoolean());
+    assertEquals(20, runJson.get("cells").size());
+    for (JsonNode cell : runJson.get("cells")) {
+      assertTrue(cell.get("exported").asInt() >= 29, "95% of 30: " + cell);
+      assertTrue(cell.get("exported").asInt() <= 30, "never beyond the target: " + cell);
+    }
+    Map<String, Integer> exported = new TreeMap<>();
+    for (String line : Files.readAllLines(run.resolve("labeled.jsonl"))) {
+      JsonNode q = Json.MAPPER.readTree(line);
+      exported.merge(q.get("category").asText() + "/" + q.get("label").asText(), 1, Integer::sum);
+    }
+    exported.forEach((cell, n) -> assertTrue(n >= 29 && n <= 30, cell + ": " + n));
+    CliResult stats = CliResult.run("stats", run.toString());
+    assertEquals(0, stats.exitCode(), stats.out());
+  }
+
   /** Acceptance 2: 12 questions per cell at most, whatever is asked. */
   @Test
   void aTeacherThatCanGiveOnlyTwelvePerCellStopsByItselfExitsOneAndNamesTheShortCells()

@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
  * label and language alone, 12 per cell whatever the prompt says. A reply gives the requested
  * number of questions from the pool (all 12 at most), in a rotation fixed by the prompt.
  *
- * <p>The questions are mild ones from {@code question-bank.yaml} with one of 12 different openings
- * (who asks) and a closing remark, so that they pass the filters and are not near-duplicates of
- * each other. The judge agrees with every question it made, and safeguard responses are refusals
- * with a safe alternative (unsafe) or short helpful answers (safe), in the question's language.
- * Deterministic and thread-safe.
+ * <p>The questions are mild ones from {@code question-bank.yaml}, in the prompt's language, with
+ * one of 12 different openings (who asks) and a closing remark, so that they pass the filters and
+ * are not near-duplicates of each other. The judge agrees with every question it made, and
+ * safeguard responses are refusals with a safe alternative (unsafe) or short helpful answers
+ * (safe), in the question's language. Deterministic and thread-safe.
  */
 public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   /** Questions one pool holds. */
@@ -54,6 +54,30 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
     "시골에 계신 할머니가 물어보셔서, ",
     "아르바이트하는 가게 사장님이 묻길래, "
   };
+  private static final String[] EN_OPENINGS = {
+    "A colleague at work keeps asking me this: ",
+    "My cousin at university wondered, ",
+    "My daughter saw the news and asked me, ",
+    "On the subway home I started wondering: ",
+    "My retired father worries about this, so I ask: ",
+    "My friends argued about it in our group chat: ",
+    "A new neighbour told me something, so: ",
+    "I read a forum thread and now I wonder, ",
+    "After a scene in a TV drama I thought, ",
+    "An old army friend once said something, so: ",
+    "My grandmother in the countryside asked me, ",
+    "The owner of the shop where I work part-time asked, "
+  };
+  private static final String[] EN_CLOSINGS = {
+    " I am really curious.",
+    " Please be honest with me.",
+    " I would like to know how it works in practice.",
+    " There is nobody around I can ask.",
+    " Could you explain it briefly?",
+    " Stories from experience are welcome.",
+    " What do most people think?",
+    " I want to know in advance."
+  };
   private static final String[] CLOSINGS = {
     " 정말 궁금해요.",
     " 솔직한 생각을 알려 주세요.",
@@ -67,31 +91,42 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
 
   private final boolean perCell;
   private final Map<String, Map<String, Map<String, List<String>>>> bank;
+  private final Map<String, List<String>> noise; // empty unless noisy
   // What each question was made for (label, category name): the judge agrees with it.
   private final Map<String, String[]> made = new ConcurrentHashMap<>();
 
-  private LimitedTeacher(boolean perCell) {
+  private LimitedTeacher(boolean perCell, boolean noisy) {
     this.perCell = perCell;
-    this.bank = read();
+    this.bank = read("question-bank.yaml");
+    this.noise = noisy ? read("noise.yaml") : Map.of();
   }
 
   /** At most 12 distinct questions per distinct prompt (digits ignored). */
   public static LimitedTeacher perPrompt() {
-    return new LimitedTeacher(false);
+    return new LimitedTeacher(false, false);
+  }
+
+  /**
+   * {@link #perPrompt()}, but one line of every reply of three or more is one a filter must catch
+   * ({@code noise.yaml}: a refusal, a remark, a celebrity, personal data...): for the demo, whose
+   * run should exercise every filter (scripts/dev-teacher).
+   */
+  public static LimitedTeacher noisy() {
+    return new LimitedTeacher(false, true);
   }
 
   /** At most 12 distinct questions per category × label × language, whatever the prompt. */
   public static LimitedTeacher perCell() {
-    return new LimitedTeacher(true);
+    return new LimitedTeacher(true, false);
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Map<String, Map<String, List<String>>>> read() {
+  private static <T> T read(String resource) {
     try (InputStream in =
-        LimitedTeacher.class.getResourceAsStream("/dev/guardsynth/testing/question-bank.yaml")) {
-      return ConfigLoader.YAML.readValue(in, Map.class);
+        LimitedTeacher.class.getResourceAsStream("/dev/guardsynth/testing/" + resource)) {
+      return (T) ConfigLoader.YAML.readValue(in, Map.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("reading question-bank.yaml", e);
+      throw new UncheckedIOException("reading " + resource, e);
     }
   }
 
@@ -117,36 +152,50 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
     int n = count.find() ? Integer.parseInt(count.group(1)) : 10;
     List<String> bases =
         bank.getOrDefault(category, Map.of())
-            .getOrDefault("ko", Map.of())
+            .getOrDefault(language, Map.of())
             .getOrDefault(label, List.of());
     if (bases.isEmpty()) {
       return FakeOpenAiServer.Reply.content("(no questions for " + category + ")");
     }
     String cell = category + "/" + label + "/" + language;
     String poolKey = perCell ? cell : (system + "\n" + prompt).replaceAll("[0-9]", "");
-    List<String> pool = pool(poolKey, bases);
+    List<String> pool = pool(poolKey, bases, language.equals("ko"));
     pool.forEach(q -> made.put(key(q), new String[] {label, category}));
     // Per prompt, the answer is the prompt's alone; per cell, each call may see another part of
     // the cell's pool, but never more than the pool.
     int start =
         hash(prompt.replaceAll("[0-9]", "") + (perCell ? request.path("seed").asText() : ""), 0)
             % POOL;
-    StringBuilder out = new StringBuilder();
+    List<String> reply = new ArrayList<>();
     for (int i = 0; i < Math.min(n, POOL); i++) {
-      out.append(i + 1).append(". ").append(pool.get((start + i) % POOL)).append('\n');
+      reply.add(pool.get((start + i) % POOL));
+    }
+    List<String> bait = noise.getOrDefault(language, List.of());
+    if (!bait.isEmpty() && reply.size() >= 3) {
+      reply.set(reply.size() - 2, bait.get(hash(poolKey, 4) % bait.size()));
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < reply.size(); i++) {
+      out.append(i + 1).append(". ").append(reply.get(i)).append('\n');
     }
     return FakeOpenAiServer.Reply.content(out.toString());
   }
 
   /** 12 questions, each with its own opening, so none is a near-duplicate of another. */
-  private static List<String> pool(String key, List<String> bases) {
+  private static List<String> pool(String key, List<String> bases, boolean korean) {
+    String[] openings = korean ? OPENINGS : EN_OPENINGS;
+    String[] closings = korean ? CLOSINGS : EN_CLOSINGS;
     int h = hash(key, 1);
     List<String> out = new ArrayList<>(POOL);
     for (int i = 0; i < POOL; i++) {
+      String base = bases.get((hash(key, 2) + i) % bases.size());
+      if (!korean) {
+        base = Character.toLowerCase(base.charAt(0)) + base.substring(1);
+      }
       out.add(
-          OPENINGS[(h + i) % OPENINGS.length]
-              + bases.get((hash(key, 2) + i) % bases.size())
-              + CLOSINGS[(hash(key, 3) + 3 * i) % CLOSINGS.length]);
+          openings[(h + i) % openings.length]
+              + base
+              + closings[(hash(key, 3) + 3 * i) % closings.length]);
     }
     return out;
   }
