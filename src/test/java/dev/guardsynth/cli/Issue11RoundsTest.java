@@ -4,14 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.teacher.Journal;
+import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.FakeOpenAiServer;
+import dev.guardsynth.testing.GuardsynthProcess;
 import dev.guardsynth.testing.LimitedTeacher;
 import dev.guardsynth.testing.TestProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +54,83 @@ class Issue11RoundsTest {
 
   private static CliResult run(Path config, FakeOpenAiServer server) {
     return CliResult.run(ENV, "run", "--config", config.toString(), "--base-url", server.baseUrl());
+  }
+
+  /** The journal key of a request as the server received it. */
+  private static String keyOf(JsonNode body) {
+    List<ChatMessage> messages = new ArrayList<>();
+    body.get("messages")
+        .forEach(
+            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
+    return new TeacherRequest(
+            body.get("model").asText(),
+            messages,
+            body.get("temperature").asDouble(),
+            body.get("max_tokens").asInt(),
+            body.path("seed").asInt(0))
+        .key();
+  }
+
+  /**
+   * Acceptance 5: a run killed (SIGKILL) at a random point of its rounds resumes without paying for
+   * any request the journal answered, and ends where an uninterrupted run ends.
+   */
+  @Test
+  void aRunKilledMidRoundResumesWithoutPayingForAnyAnsweredRequest() throws Exception {
+    long seed = System.nanoTime();
+    Path config = config("");
+    Path run = dir.resolve("output/t");
+    LimitedTeacher teacher = LimitedTeacher.perCell();
+    try (FakeOpenAiServer server =
+        FakeOpenAiServer.start(body -> teacher.respond(body).delayed(15))) {
+      // Two rounds: 60 generation and ~480 label requests, then 120 generation requests.
+      int killAfter = 20 + new Random(seed).nextInt(560);
+      GuardsynthProcess child =
+          GuardsynthProcess.start(
+              dir.resolve("logs"),
+              ENV,
+              "run",
+              "--config",
+              config.toString(),
+              "--base-url",
+              server.baseUrl());
+      Path journal = run.resolve("responses.jsonl");
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (System.nanoTime() < deadline
+          && (!Files.exists(journal) || Files.readAllLines(journal).size() < killAfter)
+          && child.isAlive()) {
+        Thread.sleep(5);
+      }
+      if (child.isAlive()) {
+        child.signal("KILL");
+      }
+      child.waitFor(30);
+
+      Set<String> journalled = new HashSet<>();
+      try (Journal j = Journal.open(journal)) { // drops a line the kill cut short
+        for (String line : Files.readAllLines(journal)) {
+          journalled.add(Json.MAPPER.readTree(line).get("key").asText());
+        }
+      }
+      int before = server.requests().size();
+      CliResult resumed = run(config, server);
+      assertEquals(1, resumed.exitCode(), "seed " + seed + ": " + resumed.err());
+      List<String> resent = new ArrayList<>();
+      server
+          .requests()
+          .subList(before, server.requests().size())
+          .forEach(b -> resent.add(keyOf(b)));
+      assertEquals(
+          List.of(),
+          resent.stream().filter(journalled::contains).toList(),
+          "seed " + seed + ", killed after " + killAfter + ": answered requests were paid again");
+      assertEquals(new HashSet<>(resent).size(), resent.size(), "each sent once");
+      JsonNode runJson = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+      for (JsonNode cell : runJson.get("cells")) {
+        assertEquals(12, cell.get("exported").asInt(), "seed " + seed + ": " + cell);
+      }
+      assertEquals(240, Files.readAllLines(run.resolve("labeled.jsonl")).size());
+    }
   }
 
   /** Generation prompts per cell over every round: one request each. */
