@@ -56,6 +56,33 @@ class Issue11RoundsTest {
     return CliResult.run(ENV, "run", "--config", config.toString(), "--base-url", server.baseUrl());
   }
 
+  /** A run whose judge never answers in a readable form exports nothing, and never exits 0. */
+  @Test
+  void aRunWhoseJudgeAnswersAreAllUnreadableExportsNothingAndExitsOne() throws Exception {
+    Path config =
+        TestProject.writeConfig(
+            dir,
+            "name: t\nrules: "
+                + TestProject.rules("ko")
+                + "\ntargets: {unsafe: 5, safe: 5, per_call: 5, min_fill: 0}\n"
+                + "label: {judge: true, respond: true}\n"
+                + "teacher: {model: m, api_key_env: K, max_retries: 0}\n");
+    LimitedTeacher teacher = LimitedTeacher.perPrompt();
+    try (FakeOpenAiServer server =
+        FakeOpenAiServer.start(body ->
+            body.at("/messages/0/content").asText().contains("Reply with one JSON object only")
+                ? FakeOpenAiServer.Reply.content("This one looks fine to me, honestly.")
+                : teacher.respond(body))) {
+      CliResult result = run(config, server);
+      assertEquals(1, result.exitCode(), result.err());
+      assertTrue(result.err().contains("exported nothing"), result.err());
+    }
+    Path run = dir.resolve("output/t");
+    assertTrue(Files.readAllLines(run.resolve("labeled.jsonl")).isEmpty());
+    assertTrue(Files.readString(run.resolve("label_rejected.jsonl")).contains("judge_unparseable"));
+    assertTrue(!Files.exists(run.resolve("dataset")), "no empty dataset");
+  }
+
   /** The journal key of a request as the server received it. */
   private static String keyOf(JsonNode body) {
     List<ChatMessage> messages = new ArrayList<>();
