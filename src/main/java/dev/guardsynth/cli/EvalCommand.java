@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  guardsynth eval --gold dataset/test.jsonl --pred predictions.jsonl --bootstrap 1000",
+      "  guardsynth eval --gold dataset/detect/test.jsonl --pred predictions.jsonl --bootstrap 1000",
       "  guardsynth eval --gold bench.csv --text-col prompt --category-col type"
           + " --base-url http://127.0.0.1:8000/v1 --model my-guard --journal eval-journal.jsonl",
       "",
@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "Gold questions: JSONL or CSV, a guardsynth dataset folder (its test.jsonl), or - for"
+          "Gold questions: JSONL or CSV, a guardsynth dataset folder (its detect/test.jsonl), or - for"
               + " stdin.")
   String gold;
 
@@ -176,11 +176,17 @@ final class EvalCommand implements Callable<Integer> {
     }
     Path file = Path.of(gold);
     if (Files.isDirectory(file)) {
-      // A guardsynth dataset folder: its test split is what a model is scored on.
-      Path test = file.resolve("test.jsonl");
+      // A guardsynth dataset folder: its detect task's test split is what a model is scored on
+      // (test.jsonl at the top in releases written before tasks had folders of their own).
+      Path test = file.resolve("detect/test.jsonl");
+      if (!Files.isRegularFile(test)) {
+        test = file.resolve("test.jsonl");
+      }
       if (!Files.isRegularFile(test)) {
         throw new InputException(
-            file + ": a folder without test.jsonl; give the gold file itself with --gold FILE");
+            file
+                + ": a folder without detect/test.jsonl; give the gold file itself with --gold"
+                + " FILE");
       }
       file = test;
     }

@@ -7,6 +7,7 @@ import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.DatasetExporter;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.prompt.GuardPrompts;
+import dev.guardsynth.prompt.RuleSet;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.nio.file.Path;
@@ -58,7 +59,9 @@ final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "NAME",
-      description = "chat, flat or csv (default: export.format in the config).")
+      description =
+          "chat, flat, csv or openai (OpenAI fine-tuning lines: messages only) (default:"
+              + " export.format in the config).")
   String format;
 
   @Option(
@@ -67,6 +70,15 @@ final class ExportCommand implements Callable<Integer> {
       split = ",",
       description = "detect and/or respond, comma-separated (default: export.tasks in the config).")
   List<String> tasks;
+
+  @Option(
+      names = "--previous",
+      paramLabel = "DIR",
+      description =
+          "Dataset folder of the previous release to extend: its records stay as they are, in"
+              + " their splits, and new questions near one of them join its split (default:"
+              + " export.previous in the config).")
+  Path previous;
 
   @Override
   public Integer call() {
@@ -79,7 +91,9 @@ final class ExportCommand implements Callable<Integer> {
               tasks != null ? tasks : e.tasks(),
               format != null ? format : e.format(),
               e.splits(),
-              seed != null ? seed : e.seed());
+              seed != null ? seed : e.seed(),
+              e.license(),
+              previous != null ? previous.toString() : e.previous());
     } catch (IllegalArgumentException bad) {
       // The message starts with the key, which is also the option's name.
       throw new ParameterException(spec.commandLine(), "--" + bad.getMessage());
@@ -98,7 +112,8 @@ final class ExportCommand implements Callable<Integer> {
                     config.name(),
                     GuardPrompts.detectSystem(prompts, taxonomy),
                     GuardPrompts.respondSystem(prompts),
-                    config.dedup().threshold()))
+                    config.dedup().threshold(),
+                    RuleSet.languages(config.rules())))
             .write(questions, out);
     System.getLogger("guardsynth.export")
         .log(

@@ -60,11 +60,23 @@ final class RunCommand implements Callable<Integer> {
       description = "Teacher mode: sync, or batch for the OpenAI Batch API (default: from config).")
   String mode;
 
+  @Option(
+      names = "--previous",
+      paramLabel = "DIR",
+      description =
+          "Dataset folder of the previous release to extend, such as output/<last-run>/dataset"
+              + " (default: export.previous in the config); see docs/refresh.md.")
+  java.nio.file.Path previous;
+
   @Override
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
     if (runName != null) {
       config = config.withName(runName);
+    }
+    if (previous != null) {
+      config =
+          config.withExport(config.export().withPrevious(previous.toAbsolutePath().toString()));
     }
     if (mode != null) {
       try {

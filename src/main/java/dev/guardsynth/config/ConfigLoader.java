@@ -65,7 +65,7 @@ public final class ConfigLoader {
         raw.targets(),
         new DedupConfig(
             d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
-        raw.export(),
+        raw.export().withPrevious(resolve.apply(raw.export().previous())),
         resolve.apply(raw.output()),
         filters(raw.filters(), base, env),
         raw.label(),

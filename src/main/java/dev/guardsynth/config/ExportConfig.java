@@ -6,13 +6,23 @@ import java.util.List;
  * What the export stage writes.
  *
  * @param tasks {@code detect} and/or {@code respond}
- * @param format {@code chat}, {@code flat} or {@code csv}
+ * @param format {@code chat}, {@code flat}, {@code csv} or {@code openai}
  * @param splits train/validation/test fractions; they must add up to 1
  * @param seed seed for the deterministic split assignment
+ * @param license the dataset card's license: a Hugging Face Hub license id such as {@code
+ *     cc-by-4.0}, or null until one is chosen
+ * @param previous the dataset folder of the previous release, which this one extends, or null
  */
-public record ExportConfig(List<String> tasks, String format, Splits splits, Long seed) {
+public record ExportConfig(
+    List<String> tasks, String format, Splits splits, Long seed, String license, String previous) {
   public static final List<String> TASKS = List.of("detect", "respond");
-  public static final List<String> FORMATS = List.of("chat", "flat", "csv");
+  public static final List<String> FORMATS = List.of("chat", "flat", "csv", "openai");
+
+  /**
+   * The Hub's id for "a license not in the list", which the card names (saying that none was
+   * chosen) until {@code export.license} names one, so a card never lacks the key.
+   */
+  public static final String UNCHOSEN_LICENSE = "other";
 
   public ExportConfig {
     tasks = tasks == null || tasks.isEmpty() ? List.of("detect") : List.copyOf(tasks);
@@ -22,10 +32,34 @@ public record ExportConfig(List<String> tasks, String format, Splits splits, Lon
     format = Check.oneOf("format", format, "chat", FORMATS);
     splits = splits == null ? new Splits(null, null, null) : splits;
     seed = seed == null ? 42L : seed;
+    license = license == null || license.isBlank() ? null : license;
+    if (license != null && !license.matches("[a-z0-9][a-z0-9.+-]*")) {
+      throw new IllegalArgumentException(
+          "license: '"
+              + license
+              + "' is not allowed; use a Hugging Face license id in lower case, such as"
+              + " cc-by-4.0, apache-2.0 or mit (or other)");
+    }
+    previous = previous == null || previous.isBlank() ? null : previous;
+  }
+
+  /** An export with no license chosen and no previous release. */
+  public ExportConfig(List<String> tasks, String format, Splits splits, Long seed) {
+    this(tasks, format, splits, seed, null, null);
   }
 
   static ExportConfig defaults() {
     return new ExportConfig(null, null, null, null);
+  }
+
+  /** This export extending the release in {@code dataset} (a dataset folder), or none. */
+  public ExportConfig withPrevious(String dataset) {
+    return new ExportConfig(tasks, format, splits, seed, license, dataset);
+  }
+
+  /** The license the card names: {@code license}, or {@link #UNCHOSEN_LICENSE} when unset. */
+  public String cardLicense() {
+    return license == null ? UNCHOSEN_LICENSE : license;
   }
 
   /** Split fractions; each from 0 to 1, adding up to 1. */

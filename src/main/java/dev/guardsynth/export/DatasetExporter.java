@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +26,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The export stage: writes labeled questions as fine-tuning data into {@code
- * dataset/{train,validation,test}.jsonl} (or {@code .csv}), with {@code README.md} (a Hugging Face
- * dataset card), {@code stats.json} and, last, {@code manifest.json} holding the sha256 of every
- * other file. Splits are stratified by label × category and keep near-duplicate clusters whole (see
- * {@link Splitter}). Deterministic: the same questions and seed give byte-identical files, whatever
- * the input order. Not thread-safe.
+ * dataset/<task>/{train,validation,test}.jsonl} (or {@code .csv}), one folder per task so that each
+ * task is a config of its own for the Hugging Face {@code datasets} loader, with {@code README.md}
+ * (the dataset card), {@code questions.jsonl} (every question and its split), {@code stats.json}
+ * and, last, {@code manifest.json} holding the sha256 of every other file. Splits are stratified by
+ * label × category and keep near-duplicate clusters whole (see {@link Splitter}).
+ *
+ * <p>With {@code export.previous} the release extends an earlier one: every record of it is kept
+ * byte for byte and in its split, and a new question near an earlier one joins that one's split, so
+ * test questions stay test questions from release to release. Deterministic: the same questions,
+ * previous release and seed give byte-identical files, whatever the input order. Not thread-safe.
  */
 public final class DatasetExporter {
+  /** Every question of the release with its split; what {@code --previous} reads. */
+  static final String QUESTIONS_FILE = "questions.jsonl";
+
+  // Rows are formatted one at a time, the header row too, so that a new release can append rows
+  // to the previous release's file as it is.
+  private static final CSVFormat CSV = CSVFormat.RFC4180;
+
   private static final List<String> FLAT_COLUMNS =
       List.of("id", "text", "label", "category", "language", "split");
 
@@ -45,9 +56,22 @@ public final class DatasetExporter {
    * @param detectSystem the system message of every detect record
    * @param respondSystem the system message of every respond record
    * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
+   * @param languages the languages the run asks for (its rule sets'), which the card names when no
+   *     question says its own; never empty
    */
   public record Options(
-      String name, String detectSystem, String respondSystem, double nearDuplicateThreshold) {}
+      String name,
+      String detectSystem,
+      String respondSystem,
+      double nearDuplicateThreshold,
+      List<String> languages) {
+    public Options {
+      languages = List.copyOf(languages);
+      if (languages.isEmpty()) {
+        throw new IllegalArgumentException("languages: empty; a dataset card names at least one");
+      }
+    }
+  }
 
   private final ExportConfig config;
   private final Taxonomy taxonomy;
@@ -72,57 +96,150 @@ public final class DatasetExporter {
     return detectAnswer(c.label(), c.category());
   }
 
+  /** The file of one task's split, relative to the dataset folder: {@code detect/train.jsonl}. */
+  public static String recordFile(String task, Split split, String format) {
+    return task + "/" + split.json() + (format.equals("csv") ? ".csv" : ".jsonl");
+  }
+
   /**
    * Writes the dataset folder. Bad input (a repeated id, a category outside the taxonomy, a missing
-   * response when the respond task is on) is an {@link InputException} before anything is written;
-   * the manifest is written last, so a folder without one is incomplete.
+   * response when the respond task is on, a previous release that is incomplete or of another
+   * format) is an {@link InputException} before anything is written; the manifest is written last,
+   * so a folder without one is incomplete.
    */
-  public ExportResult write(List<Labeled> questions, Path datasetDir) {
-    check(questions);
-    int[] cluster =
-        NearDuplicates.clusters(
-            questions.stream().map(Labeled::text).toList(), options.nearDuplicateThreshold());
-    Map<String, Split> splits = Splitter.assign(questions, cluster, config.splits(), config.seed());
-    List<Labeled> ordered = new ArrayList<>(questions);
-    ordered.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
-    Map<Split, List<Labeled>> bySplit = new EnumMap<>(Split.class);
-    for (Split split : Split.values()) {
-      bySplit.put(split, new ArrayList<>());
-    }
-    for (Labeled q : ordered) {
-      bySplit.get(splits.get(q.id())).add(q);
-    }
-
-    String extension = config.format().equals("csv") ? ".csv" : ".jsonl";
-    Map<String, Long> records = new LinkedHashMap<>();
-    List<String> files = new ArrayList<>();
-    for (Split split : Split.values()) {
-      Path file = datasetDir.resolve(split.json() + extension);
-      long written =
-          switch (config.format()) {
-            case "chat" -> writeChat(bySplit.get(split), split, file);
-            case "flat" -> writeFlat(bySplit.get(split), split, file);
-            default -> writeCsv(bySplit.get(split), split, file);
-          };
-      records.put(split.json(), written);
-      if (written > 0) {
-        files.add(file.getFileName().toString());
+  public ExportResult write(List<Labeled> input, Path datasetDir) {
+    check(input);
+    List<String> recordFiles = new ArrayList<>();
+    for (String task : config.tasks()) {
+      for (Split split : Split.values()) {
+        recordFiles.add(recordFile(task, split, config.format()));
       }
     }
-    removeStale(datasetDir, extension);
-    DatasetStats stats = stats(questions, splits, cluster, records);
+    PreviousRelease previous =
+        config.previous() == null
+            ? null
+            : PreviousRelease.read(Path.of(config.previous()), config, recordFiles);
+    List<DatasetQuestion> earlier = previous == null ? List.of() : previous.questions();
+    Set<String> released = new HashSet<>();
+    for (DatasetQuestion q : earlier) {
+      released.add(q.id());
+      released.add(Ids.normalize(q.text()));
+    }
+    List<Labeled> fresh =
+        input.stream()
+            .filter(q -> !released.contains(q.id()) && !released.contains(Ids.normalize(q.text())))
+            .toList();
+    checkResponses(fresh);
+
+    List<String> texts = new ArrayList<>();
+    earlier.forEach(q -> texts.add(q.text()));
+    fresh.forEach(q -> texts.add(q.text()));
+    int[] cluster = NearDuplicates.clusters(texts, options.nearDuplicateThreshold());
+    // A new question linking earlier questions of two splits has no split without a near twin
+    // across splits; it is left out (and counted) rather than let one test question leak.
+    Map<Integer, Set<String>> pinnedSplits = new HashMap<>();
+    for (int i = 0; i < earlier.size(); i++) {
+      pinnedSplits.computeIfAbsent(cluster[i], k -> new HashSet<>()).add(earlier.get(i).split());
+    }
+    List<Splitter.Item> items = new ArrayList<>();
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < earlier.size(); i++) {
+      DatasetQuestion q = earlier.get(i);
+      items.add(new Splitter.Item(q.id(), q.stratum(), Split.parse(q.split())));
+      kept.add(i);
+    }
+    List<Labeled> added = new ArrayList<>();
+    for (int i = 0; i < fresh.size(); i++) {
+      int c = cluster[earlier.size() + i];
+      if (pinnedSplits.getOrDefault(c, Set.of()).size() < 2) {
+        Labeled q = fresh.get(i);
+        items.add(new Splitter.Item(q.id(), Splitter.stratum(q), null));
+        kept.add(earlier.size() + i);
+        added.add(q);
+      }
+    }
+    int[] keptCluster = kept.stream().mapToInt(i -> cluster[i]).toArray();
+    Map<String, Split> splits =
+        Splitter.assignItems(items, keptCluster, config.splits(), config.seed());
+    added.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
+
+    Map<String, Long> records = new LinkedHashMap<>();
+    long addedRecords = 0;
+    for (Split split : Split.values()) {
+      List<Labeled> inSplit = added.stream().filter(q -> splits.get(q.id()) == split).toList();
+      long written = previous == null ? 0 : previous.recordsPerSplit().get(split.json());
+      for (String task : config.tasks()) {
+        String name = recordFile(task, split, config.format());
+        long n =
+            writeRecords(
+                task,
+                split,
+                inSplit,
+                previous == null ? "" : previous.files().get(name),
+                datasetDir.resolve(name));
+        written += n;
+        addedRecords += n;
+      }
+      records.put(split.json(), written);
+    }
+    removeStale(datasetDir, recordFiles);
+    List<DatasetQuestion> all = new ArrayList<>(earlier);
+    for (Labeled q : added) {
+      all.add(
+          new DatasetQuestion(
+              q.id(), splits.get(q.id()).json(), q.label(), q.category(), q.language(), q.text()));
+    }
+    JsonlWriter.writeAll(datasetDir.resolve(QUESTIONS_FILE), all);
+    DatasetStats stats =
+        stats(
+            all,
+            keptCluster,
+            records,
+            previous == null
+                ? null
+                : new DatasetStats.Previous(previous.name(), earlier.size(), previous.records()),
+            new DatasetStats.Added(
+                added.size(),
+                addedRecords,
+                input.size() - fresh.size(),
+                fresh.size() - added.size()));
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
         DatasetCard.render(
-            stats, taxonomy, files, questions.stream().allMatch(q -> q.judge() != null)));
-    writeManifest(datasetDir);
-    return new ExportResult(records, questions.size(), stats);
+            stats,
+            taxonomy,
+            config,
+            options.languages(),
+            cardFiles(records, recordFiles),
+            input.stream().allMatch(q -> q.judge() != null)));
+    writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
+    return new ExportResult(records, all.size(), stats);
+  }
+
+  /**
+   * The files each task's config lists: those of splits with records, or, for an empty release,
+   * every split's file (they exist, empty), so no config is ever without data files.
+   */
+  private Map<String, List<String>> cardFiles(Map<String, Long> records, List<String> recordFiles) {
+    Map<String, List<String>> files = new LinkedHashMap<>();
+    for (String task : config.tasks()) {
+      List<String> listed = new ArrayList<>();
+      for (Split split : Split.values()) {
+        if (records.get(split.json()) > 0) {
+          listed.add(recordFile(task, split, config.format()));
+        }
+      }
+      if (listed.isEmpty()) {
+        recordFiles.stream().filter(f -> f.startsWith(task + "/")).forEach(listed::add);
+      }
+      files.put(task, listed);
+    }
+    return files;
   }
 
   private void check(List<Labeled> questions) {
     Set<String> ids = new HashSet<>();
-    boolean respond = config.tasks().contains("respond");
     for (Labeled q : questions) {
       if (!ids.add(q.id())) {
         throw new InputException(
@@ -140,7 +257,15 @@ public final class DatasetExporter {
                 + "' is not in the taxonomy; use one of "
                 + String.join(", ", taxonomy.ids()));
       }
-      if (respond && (q.response() == null || q.response().isBlank())) {
+    }
+  }
+
+  private void checkResponses(List<Labeled> questions) {
+    if (!config.tasks().contains("respond")) {
+      return;
+    }
+    for (Labeled q : questions) {
+      if (q.response() == null || q.response().isBlank()) {
         throw new InputException(
             "question "
                 + q.id()
@@ -151,34 +276,58 @@ public final class DatasetExporter {
     }
   }
 
-  private long writeChat(List<Labeled> questions, Split split, Path file) {
-    try (JsonlWriter out = JsonlWriter.create(file)) {
-      for (Labeled q : questions) {
-        for (String task : config.tasks()) {
-          out.write(chatRecord(q, task, split));
-        }
+  /**
+   * Writes one task's split file: the previous release's content as it was, then a record of each
+   * new question. Returns the records added.
+   */
+  private long writeRecords(
+      String task, Split split, List<Labeled> questions, String previous, Path file) {
+    StringBuilder text = new StringBuilder(previous);
+    if (config.format().equals("csv")) {
+      if (previous.isEmpty()) {
+        text.append(CSV.format(csvColumns(task).toArray())).append(CSV.getRecordSeparator());
       }
-      out.commit();
-      return out.count();
+      for (Labeled q : questions) {
+        text.append(CSV.format(csvRow(q, task, split).toArray()));
+        text.append(CSV.getRecordSeparator());
+      }
+    } else {
+      for (Labeled q : questions) {
+        text.append(Json.write(record(q, task, split))).append('\n');
+      }
     }
+    AtomicFile.writeString(file, text.toString());
+    return questions.size();
   }
 
-  private ChatRecord chatRecord(Labeled q, String task, Split split) {
+  /** The JSON record of one question for one task, in the configured format. */
+  private Object record(Labeled q, String task, Split split) {
+    return switch (config.format()) {
+      case "chat" ->
+          new ChatRecord(
+              q.id(), task, split.json(), q.label(), q.category(), q.language(), messages(q, task));
+      case "openai" -> new OpenAiRecord(messages(q, task));
+      default ->
+          new FlatRecord(
+              q.id(),
+              q.text(),
+              q.label(),
+              q.category(),
+              q.language(),
+              split.json(),
+              task.equals("respond") ? q.response() : null);
+    };
+  }
+
+  private List<ChatMessage> messages(Labeled q, String task) {
     boolean detect = task.equals("detect");
-    return new ChatRecord(
-        q.id(),
-        task,
-        split.json(),
-        q.label(),
-        q.category(),
-        q.language(),
-        List.of(
-            ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
-            ChatMessage.user(q.text()),
-            ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response())));
+    return List.of(
+        ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
+        ChatMessage.user(q.text()),
+        ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response()));
   }
 
-  /** One line of the flat format; {@code response} only with the respond task. */
+  /** One line of the flat format; {@code response} only in the respond task's files. */
   record FlatRecord(
       String id,
       String text,
@@ -188,76 +337,74 @@ public final class DatasetExporter {
       String split,
       String response) {}
 
-  private long writeFlat(List<Labeled> questions, Split split, Path file) {
-    boolean respond = config.tasks().contains("respond");
-    try (JsonlWriter out = JsonlWriter.create(file)) {
-      for (Labeled q : questions) {
-        out.write(
-            new FlatRecord(
-                q.id(),
-                q.text(),
-                q.label(),
-                q.category(),
-                q.language(),
-                split.json(),
-                respond ? q.response() : null));
-      }
-      out.commit();
-      return out.count();
-    }
-  }
+  /** One line of OpenAI's chat fine-tuning format: the messages and nothing else. */
+  record OpenAiRecord(List<ChatMessage> messages) {}
 
-  private long writeCsv(List<Labeled> questions, Split split, Path file) {
-    boolean respond = config.tasks().contains("respond");
+  private static List<String> csvColumns(String task) {
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
-    if (respond) {
+    if (task.equals("respond")) {
       columns.add("response");
     }
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get();
-    StringBuilder text = new StringBuilder();
-    try (CSVPrinter printer = new CSVPrinter(text, format)) {
-      for (Labeled q : questions) {
-        List<String> row =
-            new ArrayList<>(
-                List.of(
-                    q.id(),
-                    q.text(),
-                    q.label().json(),
-                    q.category(),
-                    q.language() == null ? "" : q.language(),
-                    split.json()));
-        if (respond) {
-          row.add(q.response());
-        }
-        printer.printRecord(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + file, e);
-    }
-    AtomicFile.writeString(file, text.toString());
-    return questions.size();
+    return columns;
   }
 
-  /** Deletes split files of the other formats, so the folder holds only this export. */
-  private static void removeStale(Path dir, String extension) {
+  private static List<String> csvRow(Labeled q, String task, Split split) {
+    List<String> row =
+        new ArrayList<>(
+            List.of(
+                q.id(),
+                q.text(),
+                q.label().json(),
+                q.category(),
+                q.language() == null ? "" : q.language(),
+                split.json()));
+    if (task.equals("respond")) {
+      row.add(q.response());
+    }
+    return row;
+  }
+
+  /**
+   * Deletes record files this export did not write (another format's, a task no longer exported,
+   * the single-folder layout of older releases), so the folder holds only this export.
+   */
+  private static void removeStale(Path dir, List<String> written) {
+    List<String> stale = new ArrayList<>();
     for (Split split : Split.values()) {
-      for (String other : List.of(".jsonl", ".csv")) {
-        if (!other.equals(extension)) {
-          try {
-            Files.deleteIfExists(dir.resolve(split.json() + other));
-          } catch (IOException e) {
-            throw new UncheckedIOException("deleting " + dir.resolve(split.json() + other), e);
-          }
+      for (String extension : List.of(".jsonl", ".csv")) {
+        stale.add(split.json() + extension);
+        for (String task : ExportConfig.TASKS) {
+          stale.add(task + "/" + split.json() + extension);
         }
+      }
+    }
+    stale.removeAll(written);
+    for (String name : stale) {
+      try {
+        Files.deleteIfExists(dir.resolve(name));
+      } catch (IOException e) {
+        throw new UncheckedIOException("deleting " + dir.resolve(name), e);
+      }
+    }
+    for (String task : ExportConfig.TASKS) {
+      Path folder = dir.resolve(task);
+      try (var left =
+          Files.isDirectory(folder) ? Files.list(folder) : java.util.stream.Stream.empty()) {
+        if (Files.isDirectory(folder) && left.findAny().isEmpty()) {
+          Files.delete(folder);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("deleting " + folder, e);
       }
     }
   }
 
   private DatasetStats stats(
-      List<Labeled> questions,
-      Map<String, Split> splits,
+      List<DatasetQuestion> questions,
       int[] cluster,
-      Map<String, Long> records) {
+      Map<String, Long> records,
+      DatasetStats.Previous previous,
+      DatasetStats.Added added) {
     Map<String, long[]> perSplit = new LinkedHashMap<>(); // questions, unsafe, safe
     for (Split split : Split.values()) {
       perSplit.put(split.json(), new long[3]);
@@ -266,8 +413,8 @@ public final class DatasetExporter {
     Map<String, Map<String, Long>> languages = new TreeMap<>();
     Map<String, Long> strata = new TreeMap<>();
     Map<String, Long> placed = new TreeMap<>();
-    for (Labeled q : questions) {
-      String split = splits.get(q.id()).json();
+    for (DatasetQuestion q : questions) {
+      String split = q.split();
       long[] c = perSplit.get(split);
       c[0]++;
       c[q.label() == Label.UNSAFE ? 1 : 2]++;
@@ -278,8 +425,8 @@ public final class DatasetExporter {
       languages
           .computeIfAbsent(q.language() == null ? "unknown" : q.language(), k -> new TreeMap<>())
           .merge(split, 1L, Long::sum);
-      strata.merge(Splitter.stratum(q), 1L, Long::sum);
-      placed.merge(Splitter.stratum(q) + "/" + split, 1L, Long::sum);
+      strata.merge(q.stratum(), 1L, Long::sum);
+      placed.merge(q.stratum() + "/" + split, 1L, Long::sum);
     }
     Map<String, DatasetStats.SplitCounts> splitCounts = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : perSplit.entrySet()) {
@@ -317,16 +464,24 @@ public final class DatasetExporter {
         languages,
         new DatasetStats.NearDuplicateCounts(
             options.nearDuplicateThreshold(), clusters, inClusters, largest),
-        Math.round(maxDeviation * 1000) / 1000.0);
+        Math.round(maxDeviation * 1000) / 1000.0,
+        previous,
+        added);
   }
 
-  /** {@code manifest.json}: sha256 and size of every other file in the folder, by name. */
-  static void writeManifest(Path dir) {
+  /**
+   * {@code manifest.json}: sha256 and size of every other file in the folder, by its path there;
+   * the previous release by name and manifest hash, which pins every byte it held; and what this
+   * release added.
+   */
+  static void writeManifest(Path dir, String previousManifestSha256, DatasetStats stats) {
     Map<String, Object> files = new TreeMap<>();
-    try (var paths = Files.list(dir)) {
+    try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted().toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isRegularFile(p) && !name.equals("manifest.json") && !name.startsWith(".")) {
+        String name = dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        if (Files.isRegularFile(p)
+            && !name.equals("manifest.json")
+            && !p.getFileName().toString().startsWith(".")) {
           byte[] bytes = Files.readAllBytes(p);
           files.put(name, Map.of("sha256", Ids.sha256Hex(bytes), "bytes", bytes.length));
         }
@@ -334,6 +489,20 @@ public final class DatasetExporter {
     } catch (IOException e) {
       throw new UncheckedIOException("hashing files in " + dir, e);
     }
-    AtomicFile.writeString(dir.resolve("manifest.json"), Json.writePretty(Map.of("files", files)));
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("files", files);
+    if (stats.previous() != null) {
+      manifest.put(
+          "previous",
+          Map.of(
+              "name", stats.previous().name(),
+              "manifest_sha256", previousManifestSha256,
+              "questions", stats.previous().questions(),
+              "records", stats.previous().records()));
+    }
+    manifest.put(
+        "added",
+        Map.of("questions", stats.added().questions(), "records", stats.added().records()));
+    AtomicFile.writeString(dir.resolve("manifest.json"), Json.writePretty(manifest));
   }
 }

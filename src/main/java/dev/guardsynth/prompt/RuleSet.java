@@ -21,6 +21,11 @@ public record RuleSet(
     safe = safe == null ? List.of() : List.copyOf(safe);
   }
 
+  /** The languages of the rule set files {@code files}, in order, each once. */
+  public static List<String> languages(List<String> files) {
+    return files.stream().map(f -> read(Path.of(f)).language()).distinct().toList();
+  }
+
   /** Reads and checks a rule set file. */
   public static RuleSet read(Path file) {
     RuleSet rules = ConfigLoader.read(file, RuleSet.class, Map.of());

@@ -17,6 +17,7 @@ import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.label.QuestionLabeler;
 import dev.guardsynth.prompt.GuardPrompts;
 import dev.guardsynth.prompt.LabelPrompts;
+import dev.guardsynth.prompt.RuleSet;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Journal;
 import dev.guardsynth.teacher.RequestRunner;
@@ -183,7 +184,12 @@ final class DatasetStages {
         new DatasetExporter(
                 config.export(),
                 taxonomy,
-                new DatasetExporter.Options(config.name(), detectSystem, respondSystem, threshold))
+                new DatasetExporter.Options(
+                    config.name(),
+                    detectSystem,
+                    respondSystem,
+                    threshold,
+                    RuleSet.languages(config.rules())))
             .write(questions, dir.dataset());
     log.stage("export", "complete", fingerprint, Pipeline.seconds(start), result);
     LOG.log(

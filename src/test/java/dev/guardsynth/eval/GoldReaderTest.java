@@ -44,9 +44,9 @@ class GoldReaderTest {
             everythingToTest,
             TaxonomyReader.read(TestProject.ROOT.resolve("rules/taxonomy.yaml")),
             new DatasetExporter.Options(
-                "gold", "You are a safety classifier.", "Answer safely.", 0.7))
+                "gold", "You are a safety classifier.", "Answer safely.", 0.7, List.of("en")))
         .write(questions.stream().map(q -> Labeled.of(q, null, null)).toList(), dir);
-    Path test = dir.resolve("test.jsonl");
+    Path test = dir.resolve("detect/test.jsonl");
     // A respond record repeats a question for the other task; it must not be scored twice.
     Files.writeString(
         test,

@@ -46,14 +46,15 @@ class DatasetExporterTest {
     return new DatasetExporter(
         new ExportConfig(List.of(tasks), format, SPLITS, seed),
         TAXONOMY,
-        new DatasetExporter.Options("test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD));
+        new DatasetExporter.Options(
+            "test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD, List.of("ko")));
   }
 
-  /** The split of every question, as the chat files say. */
+  /** The split of every question, as the detect task's chat files say. */
   static Map<String, String> splitsOf(Path dataset) throws IOException {
     Map<String, String> split = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dataset.resolve(s.json() + ".jsonl"))) {
+      for (String line : Files.readAllLines(dataset.resolve("detect/" + s.json() + ".jsonl"))) {
         split.put(Json.MAPPER.readTree(line).path("id").asText(), s.json());
       }
     }
@@ -119,9 +120,12 @@ class DatasetExporterTest {
     exporter("chat", 8, "detect", "respond").write(questions, dir.resolve("c"));
     for (String file :
         List.of(
-            "train.jsonl",
-            "validation.jsonl",
-            "test.jsonl",
+            "detect/train.jsonl",
+            "detect/validation.jsonl",
+            "detect/test.jsonl",
+            "respond/train.jsonl",
+            "respond/test.jsonl",
+            "questions.jsonl",
             "README.md",
             "stats.json",
             "manifest.json")) {
@@ -139,15 +143,26 @@ class DatasetExporterTest {
     exporter("chat", 42, "detect", "respond").write(QuestionFixtures.questions(4, 5), dir);
     JsonNode files = Json.MAPPER.readTree(dir.resolve("manifest.json").toFile()).path("files");
     List<String> names;
-    try (Stream<Path> list = Files.list(dir)) {
+    try (Stream<Path> list = Files.walk(dir)) {
       names =
-          list.map(p -> p.getFileName().toString())
+          list.filter(Files::isRegularFile)
+              .map(p -> dir.relativize(p).toString())
               .filter(n -> !n.equals("manifest.json"))
               .sorted()
               .toList();
     }
     assertEquals(
-        List.of("README.md", "stats.json", "test.jsonl", "train.jsonl", "validation.jsonl"), names);
+        List.of(
+            "README.md",
+            "detect/test.jsonl",
+            "detect/train.jsonl",
+            "detect/validation.jsonl",
+            "questions.jsonl",
+            "respond/test.jsonl",
+            "respond/train.jsonl",
+            "respond/validation.jsonl",
+            "stats.json"),
+        names);
     for (String name : names) {
       assertEquals(
           Ids.sha256File(dir.resolve(name)), files.path(name).path("sha256").asText(), name);
@@ -161,7 +176,15 @@ class DatasetExporterTest {
     exporter("chat", 42, "detect", "respond").write(questions, dir);
     Map<String, List<String>> tasks = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dir.resolve(s.json() + ".jsonl"))) {
+      List<String> lines = new ArrayList<>();
+      for (String task : List.of("detect", "respond")) {
+        for (String line : Files.readAllLines(dir.resolve(task + "/" + s.json() + ".jsonl"))) {
+          assertEquals(
+              task, Json.MAPPER.readTree(line).path("task").asText(), "in its task's file");
+          lines.add(line);
+        }
+      }
+      for (String line : lines) {
         JsonNode record = Json.MAPPER.readTree(line);
         tasks
             .computeIfAbsent(record.path("id").asText(), k -> new ArrayList<>())
@@ -190,7 +213,8 @@ class DatasetExporterTest {
     exporter("csv", 42, "detect").write(questions, dir.resolve("csv"));
     Map<String, String> flatSplit = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dir.resolve("flat").resolve(s.json() + ".jsonl"))) {
+      for (String line :
+          Files.readAllLines(dir.resolve("flat").resolve("detect/" + s.json() + ".jsonl"))) {
         JsonNode row = Json.MAPPER.readTree(line);
         assertEquals(
             List.of("id", "text", "label", "category", "language", "split"), fieldNames(row));
@@ -199,7 +223,8 @@ class DatasetExporterTest {
     }
     Map<String, String> csvSplit = new HashMap<>();
     for (Split s : Split.values()) {
-      try (Reader in = Files.newBufferedReader(dir.resolve("csv").resolve(s.json() + ".csv"));
+      try (Reader in =
+              Files.newBufferedReader(dir.resolve("csv").resolve("detect/" + s.json() + ".csv"));
           CSVParser parser =
               CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
         assertEquals(
@@ -212,7 +237,7 @@ class DatasetExporterTest {
     }
     assertEquals(questions.size(), flatSplit.size());
     assertEquals(flatSplit, csvSplit);
-    assertFalse(Files.exists(dir.resolve("csv").resolve("train.jsonl")));
+    assertFalse(Files.exists(dir.resolve("csv").resolve("detect/train.jsonl")));
   }
 
   @Test
@@ -226,13 +251,19 @@ class DatasetExporterTest {
     assertEquals(
         List.of("text-classification", "text-generation"), texts(header.path("task_categories")));
     assertEquals(List.of("n<1K"), texts(header.path("size_categories")));
-    JsonNode config = header.path("configs").get(0);
-    assertEquals("default", config.path("config_name").asText());
-    assertEquals(
-        List.of("train", "validation", "test"),
-        config.path("data_files").findValuesAsText("split"));
-    for (JsonNode file : config.path("data_files")) {
-      assertTrue(Files.exists(dir.resolve(file.path("path").asText())), file.toString());
+    assertEquals("other", header.path("license").asText(), "no license chosen: the Hub's other");
+    assertEquals(List.of("machine-generated"), texts(header.path("annotations_creators")));
+    JsonNode configs = header.path("configs");
+    assertEquals(List.of("detect", "respond"), configs.findValuesAsText("config_name"));
+    for (JsonNode config : configs) {
+      assertEquals(
+          List.of("train", "validation", "test"),
+          config.path("data_files").findValuesAsText("split"));
+      for (JsonNode file : config.path("data_files")) {
+        assertTrue(
+            file.path("path").asText().startsWith(config.path("config_name").asText() + "/"));
+        assertTrue(Files.exists(dir.resolve(file.path("path").asText())), file.toString());
+      }
     }
     assertTrue(card.contains("| crime_advice | unsafe |"), card);
   }
