@@ -90,7 +90,8 @@ public final class Pipeline {
     PromptPlanner planner = PromptPlanner.open(config);
     DatasetStages dataset = DatasetStages.open(config, options, dir, planner.taxonomy());
     boolean batchMode = config.teacher().mode().equals("batch");
-    try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
+    try (RunLock lock = RunLock.acquire(dir.root(), options.clock());
+        Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
         OpenAiBatch batch =
             batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
       createDirectory();
