@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StopSignal stop = root.stop();
     ProgressDisplay progress =
-        common.verbosity.quiet ? null : new ProgressDisplay(err, System.console() != null);
+        common.verbosity.quiet ? null : new ProgressDisplay(err, StderrTerminal.detect(root.env));
     Pipeline pipeline =
         new Pipeline(
             config,
