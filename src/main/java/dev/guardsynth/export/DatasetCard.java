@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.guardsynth.config.ExportConfig;
+import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.util.ArrayList;
@@ -188,7 +189,15 @@ final class DatasetCard {
   private static List<String> languages(DatasetStats stats, List<String> ruleLanguages) {
     List<String> found =
         stats.languages().keySet().stream().filter(l -> !l.equals("unknown")).sorted().toList();
-    return found.isEmpty() ? ruleLanguages.stream().distinct().sorted().toList() : found;
+    List<String> languages =
+        found.isEmpty() ? ruleLanguages.stream().distinct().sorted().toList() : found;
+    if (languages.isEmpty()) {
+      throw new InputException(
+          "the dataset card needs a language, but no question has one and no rule set (rules in"
+              + " the config) could be read; give the config's rule sets, or questions with their"
+              + " language");
+    }
+    return languages;
   }
 
   /** The Hub's size bucket for {@code n} rows. */

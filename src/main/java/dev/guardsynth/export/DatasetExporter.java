@@ -57,7 +57,7 @@ public final class DatasetExporter {
    * @param respondSystem the system message of every respond record
    * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
    * @param languages the languages the run asks for (its rule sets'), which the card names when no
-   *     question says its own; never empty
+   *     question says its own
    */
   public record Options(
       String name,
@@ -67,9 +67,6 @@ public final class DatasetExporter {
       List<String> languages) {
     public Options {
       languages = List.copyOf(languages);
-      if (languages.isEmpty()) {
-        throw new IllegalArgumentException("languages: empty; a dataset card names at least one");
-      }
     }
   }
 

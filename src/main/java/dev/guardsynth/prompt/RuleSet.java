@@ -21,9 +21,18 @@ public record RuleSet(
     safe = safe == null ? List.of() : List.copyOf(safe);
   }
 
-  /** The languages of the rule set files {@code files}, in order, each once. */
+  /**
+   * The languages of the rule set files {@code files} that exist, in order, each once. For stages
+   * that only name languages (the dataset card, when no question gives its own) and run without the
+   * rule sets, such as {@code export} with a config made for another folder.
+   */
   public static List<String> languages(List<String> files) {
-    return files.stream().map(f -> read(Path.of(f)).language()).distinct().toList();
+    return files.stream()
+        .map(Path::of)
+        .filter(java.nio.file.Files::isRegularFile)
+        .map(f -> read(f).language())
+        .distinct()
+        .toList();
   }
 
   /** Reads and checks a rule set file. */

@@ -90,10 +90,9 @@ public final class Pipeline {
     PromptPlanner planner = PromptPlanner.open(config);
     DatasetStages dataset = DatasetStages.open(config, options, dir, planner.taxonomy());
     boolean batchMode = config.teacher().mode().equals("batch");
-    try (RunLock lock = RunLock.acquire(dir.root(), options.clock());
-        Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
-        OpenAiBatch batch =
-            batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
+    try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
+        OpenAiBatch batch = batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null;
+        RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       TeacherSession session = new TeacherSession(config, options, dir, teacher, batch);

@@ -114,8 +114,13 @@ class Issue5DatasetAcceptanceTest {
   static List<JsonNode> records(Path dataset) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String split : List.of("train", "validation", "test")) {
-      for (String line : Files.readAllLines(dataset.resolve(split + ".jsonl"))) {
-        out.add(Json.MAPPER.readTree(line));
+      for (String task : List.of("detect", "respond")) {
+        Path file = dataset.resolve(task + "/" + split + ".jsonl");
+        if (Files.exists(file)) {
+          for (String line : Files.readAllLines(file)) {
+            out.add(Json.MAPPER.readTree(line));
+          }
+        }
       }
     }
     return out;
@@ -266,17 +271,14 @@ class Issue5DatasetAcceptanceTest {
               "42");
       assertEquals(0, r.code(), r.err());
     }
-    try (Stream<Path> list = Files.list(dataset)) {
-      for (Path file : list.toList()) {
+    try (Stream<Path> list = Files.walk(dataset)) {
+      for (Path file : list.filter(Files::isRegularFile).toList()) {
         byte[] original = Files.readAllBytes(file);
+        Path name = dataset.relativize(file);
         assertArrayEquals(
-            original,
-            Files.readAllBytes(dir.resolve("again").resolve(file.getFileName())),
-            file.toString());
+            original, Files.readAllBytes(dir.resolve("again").resolve(name)), file.toString());
         assertArrayEquals(
-            original,
-            Files.readAllBytes(dir.resolve("once-more").resolve(file.getFileName())),
-            file.toString());
+            original, Files.readAllBytes(dir.resolve("once-more").resolve(name)), file.toString());
       }
     }
   }
