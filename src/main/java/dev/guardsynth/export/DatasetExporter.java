@@ -1,5 +1,6 @@
 package dev.guardsynth.export;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -13,6 +14,7 @@ import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 
 /**
  * The export stage: writes labeled questions as fine-tuning data into {@code
@@ -160,6 +164,10 @@ public final class DatasetExporter {
         Splitter.assignItems(items, keptCluster, config.splits(), config.seed());
     added.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
 
+    List<String> axisKeys =
+        previous == null || !config.format().equals("csv")
+            ? axisKeys(added)
+            : previousAxisKeys(previous.files().get(recordFiles.get(0)));
     Map<String, Long> records = new LinkedHashMap<>();
     long addedRecords = 0;
     for (Split split : Split.values()) {
@@ -173,6 +181,7 @@ public final class DatasetExporter {
                 split,
                 inSplit,
                 previous == null ? "" : previous.files().get(name),
+                axisKeys,
                 datasetDir.resolve(name));
         written += n;
         addedRecords += n;
@@ -278,14 +287,20 @@ public final class DatasetExporter {
    * new question. Returns the records added.
    */
   private long writeRecords(
-      String task, Split split, List<Labeled> questions, String previous, Path file) {
+      String task,
+      Split split,
+      List<Labeled> questions,
+      String previous,
+      List<String> axisKeys,
+      Path file) {
     StringBuilder text = new StringBuilder(previous);
     if (config.format().equals("csv")) {
       if (previous.isEmpty()) {
-        text.append(CSV.format(csvColumns(task).toArray())).append(CSV.getRecordSeparator());
+        text.append(CSV.format(csvColumns(task, axisKeys).toArray()));
+        text.append(CSV.getRecordSeparator());
       }
       for (Labeled q : questions) {
-        text.append(CSV.format(csvRow(q, task, split).toArray()));
+        text.append(CSV.format(csvRow(q, task, split, axisKeys).toArray()));
         text.append(CSV.getRecordSeparator());
       }
     } else {
@@ -302,7 +317,14 @@ public final class DatasetExporter {
     return switch (config.format()) {
       case "chat" ->
           new ChatRecord(
-              q.id(), task, split.json(), q.label(), q.category(), q.language(), messages(q, task));
+              q.id(),
+              task,
+              split.json(),
+              q.label(),
+              q.category(),
+              q.language(),
+              axes(q),
+              messages(q, task));
       case "openai" -> new OpenAiRecord(messages(q, task));
       default ->
           new FlatRecord(
@@ -312,8 +334,36 @@ public final class DatasetExporter {
               q.category(),
               q.language(),
               split.json(),
+              axes(q),
               task.equals("respond") ? q.response() : null);
     };
+  }
+
+  /** The question's axis values; empty for questions made before axes existed. */
+  private static Map<String, String> axes(Labeled q) {
+    return q.source() == null ? Map.of() : q.source().axes();
+  }
+
+  /** Every axis any question has, in name order: the CSV's axis columns, alike in every file. */
+  private static List<String> axisKeys(List<Labeled> questions) {
+    Set<String> keys = new TreeSet<>();
+    for (Labeled q : questions) {
+      keys.addAll(axes(q).keySet());
+    }
+    return List.copyOf(keys);
+  }
+
+  /** The axis columns of a previous release's CSV file, whose header new rows must follow. */
+  private static List<String> previousAxisKeys(String csv) {
+    try (CSVParser parser =
+        CSVFormat.RFC4180.builder().setHeader().get().parse(new StringReader(csv))) {
+      List<String> keys = new ArrayList<>(parser.getHeaderNames());
+      keys.removeAll(FLAT_COLUMNS);
+      keys.remove("response");
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the previous release's CSV header", e);
+    }
   }
 
   private List<ChatMessage> messages(Labeled q, String task) {
@@ -332,20 +382,22 @@ public final class DatasetExporter {
       String category,
       String language,
       String split,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,
       String response) {}
 
   /** One line of OpenAI's chat fine-tuning format: the messages and nothing else. */
   record OpenAiRecord(List<ChatMessage> messages) {}
 
-  private static List<String> csvColumns(String task) {
+  private static List<String> csvColumns(String task, List<String> axisKeys) {
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
+    columns.addAll(axisKeys);
     if (task.equals("respond")) {
       columns.add("response");
     }
     return columns;
   }
 
-  private static List<String> csvRow(Labeled q, String task, Split split) {
+  private static List<String> csvRow(Labeled q, String task, Split split, List<String> axisKeys) {
     List<String> row =
         new ArrayList<>(
             List.of(
@@ -355,6 +407,9 @@ public final class DatasetExporter {
                 q.category(),
                 q.language() == null ? "" : q.language(),
                 split.json()));
+    for (String key : axisKeys) {
+      row.add(axes(q).getOrDefault(key, ""));
+    }
     if (task.equals("respond")) {
       row.add(q.response());
     }
