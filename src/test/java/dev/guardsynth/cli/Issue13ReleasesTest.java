@@ -57,7 +57,8 @@ class Issue13ReleasesTest {
             + "dedup: {index: "
             + dir.resolve("index")
             + "}\n"
-            + "export: {tasks: [detect, respond], license: cc-by-4.0}\n");
+            + "export: {tasks: [detect, respond], license: cc-by-4.0,"
+            + " splits: {train: 0.5, validation: 0.25, test: 0.25}}\n");
   }
 
   private static CliResult run(FakeOpenAiServer server, Path config, String... more) {
@@ -82,6 +83,8 @@ class Issue13ReleasesTest {
       assertEquals(0, second.exitCode(), second.err());
     }
 
+    assertTrue(
+        Files.size(r1.resolve("detect/test.jsonl")) > 0, "release 1 has test questions to keep");
     int added = 0;
     for (String task : TASKS) {
       for (String split : SPLITS) {
