@@ -103,13 +103,34 @@ public final class DatasetExporter {
   }
 
   /**
-   * Writes the dataset folder. Bad input (a repeated id, a category outside the taxonomy, a missing
-   * response when the respond task is on, a previous release that is incomplete or of another
-   * format) is an {@link InputException} before anything is written; the manifest is written last,
-   * so a folder without one is incomplete.
+   * Writes the dataset folder as a whole: the files go into a fresh folder beside {@code
+   * datasetDir} that then replaces it (see {@link DatasetFolder}), so a kill at any moment leaves
+   * the previous dataset or this one, never a mix. Bad input (no questions while {@code datasetDir}
+   * holds a dataset, a repeated id, a category outside the taxonomy, a missing response when the
+   * respond task is on, a previous release that is incomplete, changed or of another format) is an
+   * {@link InputException} before anything is written. With a previous release, an input without
+   * new questions still makes a release: the previous one's records.
    */
-  public ExportResult write(List<Labeled> input, Path datasetDir) {
-    check(input);
+  public ExportResult write(List<Labeled> questions, Path datasetDir) {
+    DatasetFolder folder = DatasetFolder.of(datasetDir);
+    folder.recover();
+    long existing = folder.questions();
+    if (questions.isEmpty() && existing != 0 && config.previous() == null) {
+      throw new InputException(
+          "no questions to export; "
+              + datasetDir
+              + " holds a dataset"
+              + (existing > 0 ? " of " + existing + " questions" : "")
+              + ", left as it was: an empty export never replaces one. Check the"
+              + " input file (or delete the folder to export an empty dataset on purpose)");
+    }
+    check(questions);
+    ExportResult[] result = new ExportResult[1];
+    folder.replace(staging -> result[0] = writeFiles(questions, staging));
+    return result[0];
+  }
+
+  private ExportResult writeFiles(List<Labeled> input, Path datasetDir) {
     List<String> recordFiles = new ArrayList<>();
     for (String task : config.tasks()) {
       for (Split split : Split.values()) {
@@ -188,7 +209,6 @@ public final class DatasetExporter {
       }
       records.put(split.json(), written);
     }
-    removeStale(datasetDir, recordFiles);
     List<DatasetQuestion> all = new ArrayList<>(earlier);
     for (Labeled q : added) {
       all.add(
@@ -416,41 +436,6 @@ public final class DatasetExporter {
     return row;
   }
 
-  /**
-   * Deletes record files this export did not write (another format's, a task no longer exported,
-   * the single-folder layout of older releases), so the folder holds only this export.
-   */
-  private static void removeStale(Path dir, List<String> written) {
-    List<String> stale = new ArrayList<>();
-    for (Split split : Split.values()) {
-      for (String extension : List.of(".jsonl", ".csv")) {
-        stale.add(split.json() + extension);
-        for (String task : ExportConfig.TASKS) {
-          stale.add(task + "/" + split.json() + extension);
-        }
-      }
-    }
-    stale.removeAll(written);
-    for (String name : stale) {
-      try {
-        Files.deleteIfExists(dir.resolve(name));
-      } catch (IOException e) {
-        throw new UncheckedIOException("deleting " + dir.resolve(name), e);
-      }
-    }
-    for (String task : ExportConfig.TASKS) {
-      Path folder = dir.resolve(task);
-      try (var left =
-          Files.isDirectory(folder) ? Files.list(folder) : java.util.stream.Stream.empty()) {
-        if (Files.isDirectory(folder) && left.findAny().isEmpty()) {
-          Files.delete(folder);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("deleting " + folder, e);
-      }
-    }
-  }
-
   private DatasetStats stats(
       List<DatasetQuestion> questions,
       int[] cluster,
@@ -526,6 +511,11 @@ public final class DatasetExporter {
    * the previous release by name and manifest hash, which pins every byte it held; and what this
    * release added.
    */
+  static void writeManifest(Path dir) {
+    writeManifest(dir, null, null);
+  }
+
+  /** The manifest of a release, with {@code stats}' previous release and additions when given. */
   static void writeManifest(Path dir, String previousManifestSha256, DatasetStats stats) {
     Map<String, Object> files = new TreeMap<>();
     try (var paths = Files.walk(dir)) {
@@ -543,7 +533,7 @@ public final class DatasetExporter {
     }
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("files", files);
-    if (stats.previous() != null) {
+    if (stats != null && stats.previous() != null) {
       manifest.put(
           "previous",
           Map.of(
@@ -552,9 +542,11 @@ public final class DatasetExporter {
               "questions", stats.previous().questions(),
               "records", stats.previous().records()));
     }
-    manifest.put(
-        "added",
-        Map.of("questions", stats.added().questions(), "records", stats.added().records()));
+    if (stats != null) {
+      manifest.put(
+          "added",
+          Map.of("questions", stats.added().questions(), "records", stats.added().records()));
+    }
     AtomicFile.writeString(dir.resolve("manifest.json"), Json.writePretty(manifest));
   }
 }
