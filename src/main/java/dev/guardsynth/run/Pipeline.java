@@ -1,6 +1,7 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
@@ -89,7 +90,7 @@ public final class Pipeline {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
     DatasetStages dataset = DatasetStages.open(config, options, dir, planner.taxonomy());
-    boolean batchMode = config.teacher().mode().equals("batch");
+    boolean batchMode = config.teacher().mode() == TeacherConfig.Mode.BATCH;
     try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
         OpenAiBatch batch =
             batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {

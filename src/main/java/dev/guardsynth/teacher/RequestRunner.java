@@ -263,7 +263,7 @@ public final class RequestRunner {
     private final List<CompletableFuture<Outcome>> outcomes;
     private final AtomicReference<Throwable> stopCause = new AtomicReference<>();
     private final Set<Thread> sleepers = ConcurrentHashMap.newKeySet();
-    private final Semaphore slots = new Semaphore(config.concurrency());
+    private final Semaphore slots = new Semaphore(config.runConcurrency());
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger fromJournal = new AtomicInteger();
     private final AtomicInteger sent = new AtomicInteger();

@@ -41,7 +41,7 @@ class FilterConfigTest {
     assertEquals(dir.resolve("lists/brands.txt").toString(), f.rules().get(0).lexicon());
     assertEquals("mask", f.personalData());
     assertEquals(List.of("malicious_personification"), f.aiTargetExempt());
-    assertEquals("relabel", loaded.label().onDisagree());
+    assertEquals(LabelConfig.OnDisagree.RELABEL, loaded.label().onDisagree());
     assertTrue(loaded.label().judge());
     assertEquals(false, loaded.label().respond());
   }
