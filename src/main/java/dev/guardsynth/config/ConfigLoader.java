@@ -233,9 +233,9 @@ public final class ConfigLoader {
       // Our own validation messages start with the key inside the section; an enum's own check
       // names its key too, which the path then already ends with.
       String message = iae.getMessage();
-      String last = path.substring(path.lastIndexOf('.') + 1);
+      String last = path.substring(path.lastIndexOf('.') + 1).replaceFirst("\\[\\d+]$", "");
       if (!last.isEmpty() && message.startsWith(last + ":")) {
-        return path + message.substring(last.length());
+        return path + message.substring(last.length()); // export.tasks[1]: 'x' is not allowed
       }
       return (path.isEmpty() ? "" : path + ".") + message;
     }

@@ -25,7 +25,14 @@ import java.util.Map;
  */
 public record TeacherConfig(
     Provider provider,
-    @JsonProperty("base_url") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    // One endpoint reads and writes as a plain URL, as before lists existed (so run.json and the
+    // config hash of a single-server run do not change).
+    @JsonProperty("base_url")
+        @JsonFormat(
+            with = {
+              JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
+              JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED
+            })
         List<Endpoint> endpoints,
     String model,
     String apiKeyEnv,
@@ -233,6 +240,23 @@ public record TeacherConfig(
       if (requestsPerMinute != null) {
         Check.intRange("requests_per_minute", requestsPerMinute, 0, 0, 1_000_000);
       }
+    }
+
+    /** The URL alone when nothing else is set, as it was written. */
+    @JsonValue
+    Object json() {
+      if (concurrency == null && requestsPerMinute == null) {
+        return url;
+      }
+      Map<String, Object> map = new java.util.LinkedHashMap<>();
+      map.put("url", url);
+      if (concurrency != null) {
+        map.put("concurrency", concurrency);
+      }
+      if (requestsPerMinute != null) {
+        map.put("requests_per_minute", requestsPerMinute);
+      }
+      return map;
     }
 
     /** A URL alone, as YAML writes {@code base_url: http://...}. */

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One teacher made of several endpoints serving the same model (a fleet of vLLM servers, say). Each
@@ -34,6 +36,10 @@ final class EndpointPool implements Teacher {
   private final TeacherConfig.CircuitBreaker breakerConfig;
   private final long retryNanos;
   private final Ticker ticker;
+  // A lock rather than synchronized/wait: requests run on virtual threads, which must not pin
+  // their carrier while they wait for an endpoint to free up.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
   private int next; // where the search for the least busy endpoint starts, so ties take turns
 
   /** One endpoint and what the pool knows of it; guarded by the pool's lock. */
@@ -138,11 +144,20 @@ final class EndpointPool implements Teacher {
   }
 
   /**
-   * The endpoint to send to next, counted as in flight: a set-aside endpoint whose wait is over
-   * (as its one trial), else the in-service endpoint with the fewest in flight. Waits while every
-   * such endpoint is at its own concurrency cap; null when none is left untried.
+   * The endpoint to send to next, counted as in flight: a set-aside endpoint whose wait is over (as
+   * its one trial), else the in-service endpoint with the fewest in flight. Waits while every such
+   * endpoint is at its own concurrency cap; null when none is left untried.
    */
-  private synchronized Member acquire(Set<Member> tried) throws TeacherException {
+  private Member acquire(Set<Member> tried) throws TeacherException {
+    lock.lock();
+    try {
+      return choose(tried);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Member choose(Set<Member> tried) throws TeacherException {
     while (true) {
       long now = ticker.nanos();
       Member best = null;
@@ -175,7 +190,7 @@ final class EndpointPool implements Teacher {
         return null;
       }
       try {
-        wait();
+        released.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TeacherException(
@@ -190,7 +205,17 @@ final class EndpointPool implements Teacher {
   }
 
   /** Ends one attempt on {@code m}; {@code fault} is the endpoint's own failure, or null. */
-  private synchronized void release(Member m, TeacherException fault) {
+  private void release(Member m, TeacherException fault) {
+    lock.lock();
+    try {
+      settle(m, fault);
+      released.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void settle(Member m, TeacherException fault) {
     m.inFlight--;
     long now = ticker.nanos();
     boolean wasTrial = m.trial;
@@ -223,14 +248,18 @@ final class EndpointPool implements Teacher {
             fault.getMessage());
       }
     }
-    notifyAll();
   }
 
   /** Ends an attempt that never reached the endpoint, or whose outcome says nothing of it. */
-  private synchronized void abandon(Member m) {
-    m.inFlight--;
-    m.trial = false;
-    notifyAll();
+  private void abandon(Member m) {
+    lock.lock();
+    try {
+      m.inFlight--;
+      m.trial = false;
+      released.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Waits for the endpoint's own request limit, if it has one. */
@@ -249,7 +278,16 @@ final class EndpointPool implements Teacher {
   }
 
   /** The failure when no endpoint may be tried: retryable, after the earliest endpoint's wait. */
-  private synchronized TeacherException allSetAside() {
+  private TeacherException allSetAside() {
+    lock.lock();
+    try {
+      return allSetAsideLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private TeacherException allSetAsideLocked() {
     long now = ticker.nanos();
     long soonest = Long.MAX_VALUE;
     StringJoiner which = new StringJoiner(", ");
@@ -271,12 +309,17 @@ final class EndpointPool implements Teacher {
         null);
   }
 
-  synchronized List<EndpointCount> counts() {
-    List<EndpointCount> out = new ArrayList<>();
-    for (Member m : members) {
-      out.add(new EndpointCount(m.url, m.answered, m.failed, m.inService()));
+  List<EndpointCount> counts() {
+    lock.lock();
+    try {
+      List<EndpointCount> out = new ArrayList<>();
+      for (Member m : members) {
+        out.add(new EndpointCount(m.url, m.answered, m.failed, m.inService()));
+      }
+      return out;
+    } finally {
+      lock.unlock();
     }
-    return out;
   }
 
   @Override

@@ -147,7 +147,11 @@ class QuestionLabelerTest {
   void agreeingVerdictsKeepTheQuestionWithItsJudgementAndResponse() throws Exception {
     Outcome o =
         label(
-            new LabelConfig(null, null, LabelConfig.OnDisagree.REJECT, null, null), null, AGREED, DISAGREED, UNREADABLE);
+            new LabelConfig(null, null, LabelConfig.OnDisagree.REJECT, null, null),
+            null,
+            AGREED,
+            DISAGREED,
+            UNREADABLE);
 
     assertEquals(1, o.labeled().size());
     Labeled kept = o.labeled().get(0);
@@ -181,7 +185,11 @@ class QuestionLabelerTest {
 
   @Test
   void relabelKeepsADisagreementUnderTheJudgesLabel() throws Exception {
-    Outcome o = label(new LabelConfig(null, null, LabelConfig.OnDisagree.RELABEL, null, null), null, DISAGREED);
+    Outcome o =
+        label(
+            new LabelConfig(null, null, LabelConfig.OnDisagree.RELABEL, null, null),
+            null,
+            DISAGREED);
 
     Labeled kept = o.labeled().get(0);
     assertEquals(Label.UNSAFE, kept.label());
