@@ -384,16 +384,15 @@ public final class TeacherBench {
 
   private static FakeOpenAiServer capped(int slots, long latencyMillis) throws IOException {
     java.util.concurrent.Semaphore busy = new java.util.concurrent.Semaphore(slots, true);
-    return FakeOpenAiServer.start(
-        body -> {
-          busy.acquire();
-          try {
-            Thread.sleep(latencyMillis);
-            return FakeOpenAiServer.Reply.content("1. q" + body.path("seed").asInt() + "?");
-          } finally {
-            busy.release();
-          }
-        });
+    return FakeOpenAiServer.start(body -> {
+      busy.acquire();
+      try {
+        Thread.sleep(latencyMillis);
+        return FakeOpenAiServer.Reply.content("1. q" + body.path("seed").asInt() + "?");
+      } finally {
+        busy.release();
+      }
+    });
   }
 
   private static void endpointRun(String label, String baseUrl, int n) throws Exception {
