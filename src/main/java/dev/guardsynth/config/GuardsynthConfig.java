@@ -15,6 +15,7 @@ import java.util.List;
  * @param filters what the filter stage rejects (inline, or read from the file it names)
  * @param label what the label stage does
  * @param budget limits on teacher spending; reaching one stops the run, resumable
+ * @param axes the diversity axes file; null means {@code axes.yaml} beside the taxonomy, if any
  */
 public record GuardsynthConfig(
     String name,
@@ -28,14 +29,17 @@ public record GuardsynthConfig(
     String output,
     FilterConfig filters,
     LabelConfig label,
-    BudgetConfig budget) {
+    BudgetConfig budget,
+    String axes) {
   public GuardsynthConfig {
-    name = Check.orDefault(name, "default");
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+    name = name == null ? "default" : name;
+    // The name is a folder under output/: nothing that climbs out of it or hides in it.
+    if (!name.matches("[A-Za-z0-9._-]{1,64}") || name.equals(".") || name.equals("..")) {
       throw new IllegalArgumentException(
           "name: '"
               + name
-              + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+              + "' is not allowed; a run name is a folder name: 1 to 64 letters, digits, '.', '_'"
+              + " or '-', not '.' or '..' (such as my-dataset_v2)");
     }
     teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");
@@ -48,6 +52,26 @@ public record GuardsynthConfig(
     filters = filters == null ? FilterConfig.defaults() : filters;
     label = label == null ? LabelConfig.defaults() : label;
     budget = budget == null ? BudgetConfig.unlimited() : budget;
+    axes = axes == null || axes.isBlank() ? null : axes;
+  }
+
+  /** A config without an axes key. */
+  public GuardsynthConfig(
+      String name,
+      TeacherConfig teacher,
+      String taxonomy,
+      String prompts,
+      List<String> rules,
+      TargetsConfig targets,
+      DedupConfig dedup,
+      ExportConfig export,
+      String output,
+      FilterConfig filters,
+      LabelConfig label,
+      BudgetConfig budget) {
+    this(
+        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+        budget, null);
   }
 
   public static Builder builder() {
@@ -69,6 +93,7 @@ public record GuardsynthConfig(
     b.filters = filters;
     b.label = label;
     b.budget = budget;
+    b.axes = axes;
     return b;
   }
 
@@ -94,6 +119,7 @@ public record GuardsynthConfig(
     private FilterConfig filters;
     private LabelConfig label;
     private BudgetConfig budget;
+    private String axes;
 
     private Builder() {}
 
@@ -157,10 +183,15 @@ public record GuardsynthConfig(
       return this;
     }
 
+    public Builder axes(String axes) {
+      this.axes = axes;
+      return this;
+    }
+
     public GuardsynthConfig build() {
       return new GuardsynthConfig(
           name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-          budget);
+          budget, axes);
     }
   }
 }

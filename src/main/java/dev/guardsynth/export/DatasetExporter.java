@@ -1,5 +1,6 @@
 package dev.guardsynth.export;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -73,12 +75,32 @@ public final class DatasetExporter {
   }
 
   /**
-   * Writes the dataset folder. Bad input (a repeated id, a category outside the taxonomy, a missing
-   * response when the respond task is on) is an {@link InputException} before anything is written;
-   * the manifest is written last, so a folder without one is incomplete.
+   * Writes the dataset folder as a whole: the files go into a fresh folder beside {@code
+   * datasetDir} that then replaces it (see {@link DatasetFolder}), so a kill at any moment leaves
+   * the previous dataset or this one, never a mix. Bad input (no questions while {@code datasetDir}
+   * holds a dataset, a repeated id, a category outside the taxonomy, a missing response when the
+   * respond task is on) is an {@link InputException} before anything is written.
    */
   public ExportResult write(List<Labeled> questions, Path datasetDir) {
+    DatasetFolder folder = DatasetFolder.of(datasetDir);
+    folder.recover();
+    long existing = folder.questions();
+    if (questions.isEmpty() && existing != 0) {
+      throw new InputException(
+          "no questions to export; "
+              + datasetDir
+              + " holds a dataset"
+              + (existing > 0 ? " of " + existing + " questions" : "")
+              + ", left as it was: an empty export never replaces one. Check the"
+              + " input file (or delete the folder to export an empty dataset on purpose)");
+    }
     check(questions);
+    ExportResult[] result = new ExportResult[1];
+    folder.replace(staging -> result[0] = writeFiles(questions, staging));
+    return result[0];
+  }
+
+  private ExportResult writeFiles(List<Labeled> questions, Path datasetDir) {
     int[] cluster =
         NearDuplicates.clusters(
             questions.stream().map(Labeled::text).toList(), options.nearDuplicateThreshold());
@@ -102,14 +124,13 @@ public final class DatasetExporter {
           switch (config.format()) {
             case CHAT -> writeChat(bySplit.get(split), split, file);
             case FLAT -> writeFlat(bySplit.get(split), split, file);
-            case CSV -> writeCsv(bySplit.get(split), split, file);
+            case CSV -> writeCsv(bySplit.get(split), split, file, axisKeys(questions));
           };
       records.put(split.json(), written);
       if (written > 0) {
         files.add(file.getFileName().toString());
       }
     }
-    removeStale(datasetDir, extension);
     DatasetStats stats = stats(questions, splits, cluster, records);
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
@@ -172,10 +193,16 @@ public final class DatasetExporter {
         q.label(),
         q.category(),
         q.language(),
+        axes(q),
         List.of(
             ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
             ChatMessage.user(q.text()),
             ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response())));
+  }
+
+  /** The question's axis values; empty for questions made before axes existed. */
+  private static Map<String, String> axes(Labeled q) {
+    return q.source() == null ? Map.of() : q.source().axes();
   }
 
   /** One line of the flat format; {@code response} only with the respond task. */
@@ -186,6 +213,7 @@ public final class DatasetExporter {
       String category,
       String language,
       String split,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,
       String response) {}
 
   private long writeFlat(List<Labeled> questions, Split split, Path file) {
@@ -200,6 +228,7 @@ public final class DatasetExporter {
                 q.category(),
                 q.language(),
                 split.json(),
+                axes(q),
                 respond ? q.response() : null));
       }
       out.commit();
@@ -207,9 +236,19 @@ public final class DatasetExporter {
     }
   }
 
-  private long writeCsv(List<Labeled> questions, Split split, Path file) {
+  /** Every axis any question has, in name order: the CSV's axis columns, alike in every split. */
+  private static List<String> axisKeys(List<Labeled> questions) {
+    Set<String> keys = new TreeSet<>();
+    for (Labeled q : questions) {
+      keys.addAll(axes(q).keySet());
+    }
+    return List.copyOf(keys);
+  }
+
+  private long writeCsv(List<Labeled> questions, Split split, Path file, List<String> axisKeys) {
     boolean respond = config.tasks().contains(ExportConfig.Task.RESPOND);
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
+    columns.addAll(axisKeys);
     if (respond) {
       columns.add("response");
     }
@@ -226,6 +265,9 @@ public final class DatasetExporter {
                     q.category(),
                     q.language() == null ? "" : q.language(),
                     split.json()));
+        for (String key : axisKeys) {
+          row.add(axes(q).getOrDefault(key, ""));
+        }
         if (respond) {
           row.add(q.response());
         }
@@ -236,21 +278,6 @@ public final class DatasetExporter {
     }
     AtomicFile.writeString(file, text.toString());
     return questions.size();
-  }
-
-  /** Deletes split files of the other formats, so the folder holds only this export. */
-  private static void removeStale(Path dir, String extension) {
-    for (Split split : Split.values()) {
-      for (String other : List.of(".jsonl", ".csv")) {
-        if (!other.equals(extension)) {
-          try {
-            Files.deleteIfExists(dir.resolve(split.json() + other));
-          } catch (IOException e) {
-            throw new UncheckedIOException("deleting " + dir.resolve(split.json() + other), e);
-          }
-        }
-      }
-    }
   }
 
   private DatasetStats stats(
