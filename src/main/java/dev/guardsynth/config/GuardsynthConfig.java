@@ -55,25 +55,6 @@ public record GuardsynthConfig(
     axes = axes == null || axes.isBlank() ? null : axes;
   }
 
-  /** A config without an axes key. */
-  public GuardsynthConfig(
-      String name,
-      TeacherConfig teacher,
-      String taxonomy,
-      String prompts,
-      List<String> rules,
-      TargetsConfig targets,
-      DedupConfig dedup,
-      ExportConfig export,
-      String output,
-      FilterConfig filters,
-      LabelConfig label,
-      BudgetConfig budget) {
-    this(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        budget, null);
-  }
-
   public static Builder builder() {
     return new Builder();
   }
