@@ -5,6 +5,7 @@ import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.run.PlanStage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,11 +62,8 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     try (JsonlWriter writer = StageIo.output(out)) {
-      prompts.forEach(writer::write);
-      writer.commit();
+      PlanStage.write(prompts, writer);
     }
-    System.getLogger("guardsynth.plan")
-        .log(System.Logger.Level.INFO, "plan: {0} prompts", prompts.size());
     return Main.OK;
   }
 }

@@ -14,6 +14,7 @@ import dev.guardsynth.filter.RefusalDetector;
 import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherRequest;
@@ -42,6 +43,7 @@ public final class QuestionLabeler {
       Set.of(
           "judge_disagrees",
           "judge_unparseable",
+          "request_failed",
           "response_empty",
           "response_refused",
           "response_wrong_language");
@@ -67,12 +69,30 @@ public final class QuestionLabeler {
     this.parser = new JudgeReplyParser(taxonomy);
   }
 
-  /** Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. */
+  /**
+   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}; the first
+   * request that fails for good stops the stage with its exception.
+   */
   public LabelResult run(
       List<Candidate> questions,
       Consumer<Labeled> labeled,
       Consumer<Rejected> rejected,
       Consumer<Disagreement> disagreements)
+      throws TeacherException, InterruptedException {
+    return run(questions, labeled, rejected, disagreements, null);
+  }
+
+  /**
+   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. A question whose
+   * judge or respond request fails for good is rejected ({@code request_failed}) and its request
+   * goes to {@code failures}; with {@code failures} null, the failure stops the stage instead.
+   */
+  public LabelResult run(
+      List<Candidate> questions,
+      Consumer<Labeled> labeled,
+      Consumer<Rejected> rejected,
+      Consumer<Disagreement> disagreements,
+      Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
     for (Candidate c : questions) {
       if (taxonomy.find(c.category()).isEmpty()) {
@@ -110,63 +130,67 @@ public final class QuestionLabeler {
       }
       runner.run(
           requests,
-          (i, answer) -> {
-            counts.answered(answer);
-            Candidate c = questions.get(i);
-            switch (parser.parse(answer.reply().text())) {
-              case JudgeReply.Unparseable u -> {
-                counts.unparseable++;
-                counts.byCategory.merge(
-                    c.category(),
-                    new LabelResult.Agreement(1, 0, 0, 1),
-                    LabelResult.Agreement::plus);
-                dropped[i] = new Rejected(c.id(), "judge_unparseable", u.why());
-              }
-              case JudgeReply.Parsed p -> {
-                boolean agrees = p.label() == c.label() && p.category().equals(c.category());
-                Labeled judged =
-                    Labeled.of(c, new Judgement(p.label(), p.category(), agrees), null);
-                counts.byCategory.merge(
-                    c.category(),
-                    new LabelResult.Agreement(1, agrees ? 1 : 0, agrees ? 0 : 1, 0),
-                    LabelResult.Agreement::plus);
-                if (agrees) {
-                  counts.agreed++;
-                  kept[i] = judged;
-                } else {
-                  counts.disagreed++;
-                  boolean relabel = config.onDisagree().equals("relabel");
-                  disagreed[i] =
-                      new Disagreement(
-                          c.id(),
-                          c.text(),
-                          c.language(),
-                          c.label(),
-                          c.category(),
-                          p.label(),
-                          p.category(),
-                          relabel ? "relabeled" : "rejected");
-                  if (relabel) {
-                    counts.relabeled++;
-                    kept[i] = judged.relabeled(group(p.category()));
-                  } else {
-                    dropped[i] =
-                        new Rejected(
-                            c.id(),
-                            "judge_disagrees",
-                            "intended "
-                                + c.label().json()
-                                + "/"
-                                + c.category()
-                                + ", judge says "
-                                + p.label().json()
-                                + "/"
-                                + p.category());
+          sink(
+              failures,
+              (i, failure) ->
+                  dropped[i] = failed(failures, questions.get(i).id(), "judge", failure),
+              (i, answer) -> {
+                counts.answered(answer);
+                Candidate c = questions.get(i);
+                switch (parser.parse(answer.reply().text())) {
+                  case JudgeReply.Unparseable u -> {
+                    counts.unparseable++;
+                    counts.byCategory.merge(
+                        c.category(),
+                        new LabelResult.Agreement(1, 0, 0, 1),
+                        LabelResult.Agreement::plus);
+                    dropped[i] = new Rejected(c.id(), "judge_unparseable", u.why());
+                  }
+                  case JudgeReply.Parsed p -> {
+                    boolean agrees = p.label() == c.label() && p.category().equals(c.category());
+                    Labeled judged =
+                        Labeled.of(c, new Judgement(p.label(), p.category(), agrees), null);
+                    counts.byCategory.merge(
+                        c.category(),
+                        new LabelResult.Agreement(1, agrees ? 1 : 0, agrees ? 0 : 1, 0),
+                        LabelResult.Agreement::plus);
+                    if (agrees) {
+                      counts.agreed++;
+                      kept[i] = judged;
+                    } else {
+                      counts.disagreed++;
+                      boolean relabel = config.onDisagree().equals("relabel");
+                      disagreed[i] =
+                          new Disagreement(
+                              c.id(),
+                              c.text(),
+                              c.language(),
+                              c.label(),
+                              c.category(),
+                              p.label(),
+                              p.category(),
+                              relabel ? "relabeled" : "rejected");
+                      if (relabel) {
+                        counts.relabeled++;
+                        kept[i] = judged.relabeled(group(p.category()));
+                      } else {
+                        dropped[i] =
+                            new Rejected(
+                                c.id(),
+                                "judge_disagrees",
+                                "intended "
+                                    + c.label().json()
+                                    + "/"
+                                    + c.category()
+                                    + ", judge says "
+                                    + p.label().json()
+                                    + "/"
+                                    + p.category());
+                      }
+                    }
                   }
                 }
-              }
-            }
-          });
+              }));
     } else {
       for (int i = 0; i < n; i++) {
         kept[i] = Labeled.of(questions.get(i), null, null);
@@ -188,20 +212,27 @@ public final class QuestionLabeler {
       }
       runner.run(
           requests,
-          (k, answer) -> {
-            counts.answered(answer);
-            int i = open.get(k);
-            Labeled q = kept[i];
-            String response = answer.reply().text().strip();
-            Optional<Rejected> problem = checkResponse(q, response);
-            if (problem.isPresent()) {
-              kept[i] = null;
-              dropped[i] = problem.get();
-            } else {
-              counts.responses++;
-              kept[i] = q.withResponse(response);
-            }
-          });
+          sink(
+              failures,
+              (k, failure) -> {
+                int i = open.get(k);
+                kept[i] = null;
+                dropped[i] = failed(failures, questions.get(i).id(), "respond", failure);
+              },
+              (k, answer) -> {
+                counts.answered(answer);
+                int i = open.get(k);
+                Labeled q = kept[i];
+                String response = answer.reply().text().strip();
+                Optional<Rejected> problem = checkResponse(q, response);
+                if (problem.isPresent()) {
+                  kept[i] = null;
+                  dropped[i] = problem.get();
+                } else {
+                  counts.responses++;
+                  kept[i] = q.withResponse(response);
+                }
+              }));
     }
 
     Map<String, Long> byReason = new HashMap<>();
@@ -232,6 +263,44 @@ public final class QuestionLabeler {
         counts.usage,
         byReason,
         counts.byCategory);
+  }
+
+  /** What to do with a request that failed for good, in place of the default (stop the stage). */
+  private interface OnFailure {
+    void failed(int index, RequestRunner.Failure failure);
+  }
+
+  /**
+   * A sink that hands answers to {@code answers} and, when {@code failures} is given, records a
+   * failed request there and lets {@code onFailure} reject its question; else a failure stops the
+   * stage.
+   */
+  private static RequestRunner.Sink sink(
+      Consumer<FailedRequest> failures, OnFailure onFailure, RequestRunner.Sink answers) {
+    return new RequestRunner.Sink() {
+      @Override
+      public void accept(int index, RequestRunner.Answer answer) throws TeacherException {
+        answers.accept(index, answer);
+      }
+
+      @Override
+      public void failed(int index, RequestRunner.Failure failure) throws TeacherException {
+        if (failures == null) {
+          throw failure.cause();
+        }
+        onFailure.failed(index, failure);
+      }
+    };
+  }
+
+  private static Rejected failed(
+      Consumer<FailedRequest> failures,
+      String questionId,
+      String task,
+      RequestRunner.Failure failure) {
+    failures.accept(FailedRequest.of("label", questionId, failure));
+    return new Rejected(
+        questionId, "request_failed", task + " request failed for good: " + failure.message());
   }
 
   /** The problem with a safeguard response, if it has one. */
