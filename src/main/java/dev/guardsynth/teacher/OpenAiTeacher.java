@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.moderations.ModerationCreateParams;
 import com.openai.models.moderations.ModerationCreateResponse;
 import dev.guardsynth.data.ChatMessage;
+import dev.guardsynth.data.Secrets;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,7 +194,7 @@ public final class OpenAiTeacher implements Teacher {
   }
 
   private String where(String model) {
-    return "teacher 'openai' at " + baseUrl + " (model '" + model + "')";
+    return "teacher 'openai' at " + Secrets.redactUrl(baseUrl) + " (model '" + model + "')";
   }
 
   /** {@code text} with every occurrence of the key replaced, in case a server echoes it. */
@@ -223,7 +224,7 @@ public final class OpenAiTeacher implements Teacher {
 
   @Override
   public String describe() {
-    return baseUrl;
+    return Secrets.redactUrl(baseUrl);
   }
 
   @Override
