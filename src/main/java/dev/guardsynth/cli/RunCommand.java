@@ -80,8 +80,8 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     if (previous != null) {
-      config =
-          config.withExport(config.export().withPrevious(previous.toAbsolutePath().toString()));
+      String dataset = previous.toAbsolutePath().toString();
+      config = config.toBuilder().export(config.export().withPrevious(dataset)).build();
     }
     if (mode != null) {
       try {

@@ -98,8 +98,13 @@ public final class DatasetExporter {
   }
 
   /** The file of one task's split, relative to the dataset folder: {@code detect/train.jsonl}. */
-  public static String recordFile(String task, Split split, String format) {
-    return task + "/" + split.json() + (format.equals("csv") ? ".csv" : ".jsonl");
+  public static String recordFile(String task, Split split, ExportConfig.Format format) {
+    return task + "/" + split.json() + (format == ExportConfig.Format.CSV ? ".csv" : ".jsonl");
+  }
+
+  /** The exported tasks by their names ({@code detect}, {@code respond}), in config order. */
+  private List<String> taskNames() {
+    return config.tasks().stream().map(ExportConfig.Task::toString).toList();
   }
 
   /**
@@ -132,7 +137,7 @@ public final class DatasetExporter {
 
   private ExportResult writeFiles(List<Labeled> input, Path datasetDir) {
     List<String> recordFiles = new ArrayList<>();
-    for (String task : config.tasks()) {
+    for (String task : taskNames()) {
       for (Split split : Split.values()) {
         recordFiles.add(recordFile(task, split, config.format()));
       }
@@ -186,7 +191,7 @@ public final class DatasetExporter {
     added.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
 
     List<String> axisKeys =
-        previous == null || !config.format().equals("csv")
+        previous == null || config.format() != ExportConfig.Format.CSV
             ? axisKeys(added)
             : previousAxisKeys(previous.files().get(recordFiles.get(0)));
     Map<String, Long> records = new LinkedHashMap<>();
@@ -194,7 +199,7 @@ public final class DatasetExporter {
     for (Split split : Split.values()) {
       List<Labeled> inSplit = added.stream().filter(q -> splits.get(q.id()) == split).toList();
       long written = previous == null ? 0 : previous.recordsPerSplit().get(split.json());
-      for (String task : config.tasks()) {
+      for (String task : taskNames()) {
         String name = recordFile(task, split, config.format());
         long n =
             writeRecords(
@@ -249,7 +254,7 @@ public final class DatasetExporter {
    */
   private Map<String, List<String>> cardFiles(Map<String, Long> records, List<String> recordFiles) {
     Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String task : config.tasks()) {
+    for (String task : taskNames()) {
       List<String> listed = new ArrayList<>();
       for (Split split : Split.values()) {
         if (records.get(split.json()) > 0) {
@@ -287,7 +292,7 @@ public final class DatasetExporter {
   }
 
   private void checkResponses(List<Labeled> questions) {
-    if (!config.tasks().contains("respond")) {
+    if (!config.tasks().contains(ExportConfig.Task.RESPOND)) {
       return;
     }
     for (Labeled q : questions) {
@@ -314,7 +319,7 @@ public final class DatasetExporter {
       List<String> axisKeys,
       Path file) {
     StringBuilder text = new StringBuilder(previous);
-    if (config.format().equals("csv")) {
+    if (config.format() == ExportConfig.Format.CSV) {
       if (previous.isEmpty()) {
         text.append(CSV.format(csvColumns(task, axisKeys).toArray()));
         text.append(CSV.getRecordSeparator());
@@ -335,7 +340,7 @@ public final class DatasetExporter {
   /** The JSON record of one question for one task, in the configured format. */
   private Object record(Labeled q, String task, Split split) {
     return switch (config.format()) {
-      case "chat" ->
+      case CHAT ->
           new ChatRecord(
               q.id(),
               task,
@@ -345,8 +350,8 @@ public final class DatasetExporter {
               q.language(),
               axes(q),
               messages(q, task));
-      case "openai" -> new OpenAiRecord(messages(q, task));
-      default ->
+      case OPENAI -> new OpenAiRecord(messages(q, task));
+      case FLAT, CSV ->
           new FlatRecord(
               q.id(),
               q.text(),
@@ -492,8 +497,8 @@ public final class DatasetExporter {
     return new DatasetStats(
         options.name(),
         config.seed(),
-        config.format(),
-        config.tasks(),
+        config.format().toString(),
+        config.tasks().stream().map(ExportConfig.Task::toString).toList(),
         questions.size(),
         records.values().stream().mapToLong(Long::longValue).sum(),
         splitCounts,

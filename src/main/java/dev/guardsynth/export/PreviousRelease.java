@@ -72,7 +72,8 @@ record PreviousRelease(
     String format = stats.path("format").asText();
     List<String> tasks = new ArrayList<>();
     stats.path("tasks").forEach(t -> tasks.add(t.asText()));
-    if (!format.equals(config.format()) || !tasks.equals(config.tasks())) {
+    List<String> exported = config.tasks().stream().map(ExportConfig.Task::toString).toList();
+    if (!format.equals(config.format().toString()) || !tasks.equals(exported)) {
       throw new InputException(
           dir
               + ": the previous release has format "
@@ -82,7 +83,7 @@ record PreviousRelease(
               + ", this export "
               + config.format()
               + " and "
-              + String.join(",", config.tasks())
+              + String.join(",", exported)
               + "; export with the previous release's format and tasks (export.format,"
               + " export.tasks), since its records are kept as they are");
     }

@@ -159,7 +159,7 @@ public final class QuestionLabeler {
                       kept[i] = judged;
                     } else {
                       counts.disagreed++;
-                      boolean relabel = config.onDisagree().equals("relabel");
+                      boolean relabel = config.onDisagree() == LabelConfig.OnDisagree.RELABEL;
                       disagreed[i] =
                           new Disagreement(
                               c.id(),

@@ -39,6 +39,20 @@ public record StageUsage(
         sentCostUsd + o.sentCostUsd);
   }
 
+  /** The same with costs to the micro-dollar, so run.json shows 0.001771, not 0.00177059999. */
+  public StageUsage rounded() {
+    return new StageUsage(
+        requests,
+        fromJournal,
+        sent,
+        failed,
+        retries,
+        inputTokens,
+        outputTokens,
+        Math.round(costUsd * 1e6) / 1e6,
+        Math.round(sentCostUsd * 1e6) / 1e6);
+  }
+
   public long tokens() {
     return inputTokens + outputTokens;
   }

@@ -44,7 +44,11 @@ class DatasetExporterTest {
 
   static DatasetExporter exporter(String format, long seed, String... tasks) {
     return new DatasetExporter(
-        new ExportConfig(List.of(tasks), format, SPLITS, seed),
+        new ExportConfig(
+            Stream.of(tasks).map(ExportConfig.Task::of).toList(),
+            ExportConfig.Format.of(format),
+            SPLITS,
+            seed),
         TAXONOMY,
         new DatasetExporter.Options(
             "test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD, List.of("ko")));
@@ -286,8 +290,8 @@ class DatasetExporterTest {
   static DatasetExporter release(String format, ExportConfig.Splits splits, Path previous) {
     return new DatasetExporter(
         new ExportConfig(
-            List.of("detect"),
-            format,
+            List.of(ExportConfig.Task.DETECT),
+            ExportConfig.Format.of(format),
             splits,
             42L,
             null,

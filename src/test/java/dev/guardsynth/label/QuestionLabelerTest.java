@@ -97,20 +97,13 @@ class QuestionLabelerTest {
         });
     teacher = new OpenAiTeacher(server.baseUrl(), "test-key", Duration.ofSeconds(10));
     teacherConfig =
-        new TeacherConfig(
-            null,
-            server.baseUrl(),
-            "judge-model",
-            null,
-            null,
-            256,
-            null,
-            2,
-            null,
-            null,
-            0,
-            null,
-            null);
+        TeacherConfig.builder()
+            .baseUrl(server.baseUrl())
+            .model("judge-model")
+            .maxTokens(256)
+            .concurrency(2)
+            .maxRetries(0)
+            .build();
   }
 
   @BeforeEach
@@ -154,7 +147,11 @@ class QuestionLabelerTest {
   void agreeingVerdictsKeepTheQuestionWithItsJudgementAndResponse() throws Exception {
     Outcome o =
         label(
-            new LabelConfig(null, null, "reject", null, null), null, AGREED, DISAGREED, UNREADABLE);
+            new LabelConfig(null, null, LabelConfig.OnDisagree.REJECT, null, null),
+            null,
+            AGREED,
+            DISAGREED,
+            UNREADABLE);
 
     assertEquals(1, o.labeled().size());
     Labeled kept = o.labeled().get(0);
@@ -188,7 +185,11 @@ class QuestionLabelerTest {
 
   @Test
   void relabelKeepsADisagreementUnderTheJudgesLabel() throws Exception {
-    Outcome o = label(new LabelConfig(null, null, "relabel", null, null), null, DISAGREED);
+    Outcome o =
+        label(
+            new LabelConfig(null, null, LabelConfig.OnDisagree.RELABEL, null, null),
+            null,
+            DISAGREED);
 
     Labeled kept = o.labeled().get(0);
     assertEquals(Label.UNSAFE, kept.label());
