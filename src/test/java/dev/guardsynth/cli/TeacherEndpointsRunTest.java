@@ -49,7 +49,7 @@ class TeacherEndpointsRunTest {
 
       assertEquals(0, result.exitCode(), result.err());
       Path run = dir.resolve("output/t");
-      assertTrue(Files.size(run.resolve("dataset/train.jsonl")) > 0);
+      assertTrue(Files.size(run.resolve("dataset/detect/train.jsonl")) > 0);
       assertFalse(
           Files.exists(run.resolve("failures.jsonl"))
               && !Files.readString(run.resolve("failures.jsonl")).isBlank(),
