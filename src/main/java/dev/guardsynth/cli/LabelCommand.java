@@ -81,7 +81,7 @@ final class LabelCommand implements Callable<Integer> {
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
     Taxonomy taxonomy = TaxonomyReader.read(Path.of(config.taxonomy()));
-    LabelPrompts prompts = LabelPrompts.read(Path.of(config.prompts()), taxonomy);
+    LabelPrompts prompts = LabelPrompts.read(config, taxonomy);
     List<Candidate> questions;
     try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class)) {
       questions = reader.stream().toList();

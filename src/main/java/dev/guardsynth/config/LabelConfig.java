@@ -1,6 +1,9 @@
 package dev.guardsynth.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the label stage does.
@@ -11,14 +14,28 @@ import java.util.List;
  *     judge_disagrees}); {@code relabel} keeps it with the judge's label and category
  * @param judgeTemperature sampling temperature of judge requests; 0 so a verdict is reproducible
  * @param respondTemperature sampling temperature of response requests
+ * @param structured whether judge and respond requests ask for a JSON schema through {@code
+ *     response_format}
+ * @param batchSize questions per judge request; each is asked again alone when the reply lacks or
+ *     garbles its verdict
+ * @param respondBatchSize questions per respond request; measured in docs/dataset.md
  */
 public record LabelConfig(
     Boolean judge,
     Boolean respond,
     String onDisagree,
     Double judgeTemperature,
-    Double respondTemperature) {
+    Double respondTemperature,
+    Structured structured,
+    Integer batchSize,
+    Integer respondBatchSize) {
   public static final List<String> ON_DISAGREE = List.of("reject", "relabel");
+
+  /** Default of {@code label.batch_size}. */
+  public static final int BATCH_SIZE = 10;
+
+  /** Default of {@code label.respond_batch_size}; why this value: docs/dataset.md. */
+  public static final int RESPOND_BATCH_SIZE = 5;
 
   public LabelConfig {
     judge = judge == null || judge;
@@ -26,9 +43,50 @@ public record LabelConfig(
     onDisagree = Check.oneOf("on_disagree", onDisagree, "reject", ON_DISAGREE);
     judgeTemperature = Check.range("judge_temperature", judgeTemperature, 0.0, 0.0, 2.0);
     respondTemperature = Check.range("respond_temperature", respondTemperature, 0.7, 0.0, 2.0);
+    structured = structured == null ? Structured.AUTO : structured;
+    batchSize = Check.intRange("batch_size", batchSize, BATCH_SIZE, 1, 100);
+    respondBatchSize =
+        Check.intRange("respond_batch_size", respondBatchSize, RESPOND_BATCH_SIZE, 1, 100);
+  }
+
+  /** The settings before batching and structured output, for callers that predate them. */
+  public LabelConfig(
+      Boolean judge,
+      Boolean respond,
+      String onDisagree,
+      Double judgeTemperature,
+      Double respondTemperature) {
+    this(judge, respond, onDisagree, judgeTemperature, respondTemperature, null, null, null);
   }
 
   static LabelConfig defaults() {
     return new LabelConfig(null, null, null, null, null);
+  }
+
+  /**
+   * {@code label.structured}: {@code on} always sends the schema, {@code off} never does, {@code
+   * auto} sends it until the server answers HTTP 400 to it, then asks again without it for the rest
+   * of the run.
+   */
+  public enum Structured {
+    AUTO,
+    ON,
+    OFF;
+
+    @JsonValue
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Structured parse(String value) {
+      for (Structured s : values()) {
+        if (s.json().equalsIgnoreCase(value == null ? "" : value.strip())) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException(
+          "structured: '" + value + "' is not allowed; use auto, on or off");
+    }
   }
 }

@@ -72,7 +72,7 @@ final class DatasetStages {
         dir,
         taxonomy,
         QuestionFilter.open(config.filters()),
-        LabelPrompts.read(prompts, taxonomy),
+        LabelPrompts.read(config, taxonomy),
         GuardPrompts.detectSystem(prompts, taxonomy),
         GuardPrompts.respondSystem(prompts));
   }
@@ -128,7 +128,7 @@ final class DatasetStages {
     // Keep the filter's rejections; this stage's own from an earlier run are replaced.
     List<Rejected> earlier =
         readAll(dir.rejected(), Rejected.class).stream()
-            .filter(r -> !QuestionLabeler.REASONS.contains(r.reason()))
+            .filter(r -> !QuestionLabeler.gave(r))
             .toList();
     LabelResult result;
     try (Journal journal = Journal.open(dir.responses());

@@ -107,7 +107,7 @@ public final class RunStats {
       if (!rejectedIds.add(r.id())) {
         repeated.add(r.id());
       }
-      (QuestionLabeler.REASONS.contains(r.reason()) ? labelReasons : filterReasons)
+      (QuestionLabeler.gave(r) ? labelReasons : filterReasons)
           .merge(r.reason(), 1L, Long::sum);
     }
     if (!repeated.isEmpty()) {
@@ -145,7 +145,7 @@ public final class RunStats {
     Set<String> filterRejected = new HashSet<>();
     Set<String> labelRejected = new HashSet<>();
     for (Rejected r : rejected) {
-      (QuestionLabeler.REASONS.contains(r.reason()) ? labelRejected : filterRejected).add(r.id());
+      (QuestionLabeler.gave(r) ? labelRejected : filterRejected).add(r.id());
     }
     Set<String> keptIds = ids(kept.stream().map(Candidate::id).toList());
     if (filtered) {

@@ -52,18 +52,7 @@ public record RunUsage(
     byStage.forEach((stage, models) -> {
       Map<String, StageUsage> m = new java.util.TreeMap<>();
       models.forEach((model, u) ->
-          m.put(
-              model,
-              new StageUsage(
-                  u.requests(),
-                  u.fromJournal(),
-                  u.sent(),
-                  u.failed(),
-                  u.retries(),
-                  u.inputTokens(),
-                  u.outputTokens(),
-                  round(u.costUsd()),
-                  round(u.sentCostUsd()))));
+          m.put(model, u.withCosts(round(u.costUsd()), round(u.sentCostUsd()))));
       out.put(stage, m);
     });
     return out;
