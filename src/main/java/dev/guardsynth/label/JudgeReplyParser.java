@@ -123,7 +123,8 @@ final class JudgeReplyParser {
       }
     }
     if (byId.isEmpty()) {
-      return new Items(Map.of(), "no " + listField + " with ids in the reply: " + start(reply), false);
+      return new Items(
+          Map.of(), "no " + listField + " with ids in the reply: " + start(reply), false);
     }
     return new Items(byId, null, false);
   }

@@ -177,8 +177,7 @@ public final class QuestionLabeler {
             schemas.computeIfAbsent(
                 language,
                 l -> ReplySchemas.judge(config.structured(), taxonomy.ids(), prompts.checks(l)));
-        requests.add(
-            request(prompts.judge(language, items), config.judgeTemperature(), schema));
+        requests.add(request(prompts.judge(language, items), config.judgeTemperature(), schema));
       }
       List<Integer> again = new ArrayList<>();
       runner.run(
@@ -244,8 +243,7 @@ public final class QuestionLabeler {
                 .findFirst()
                 .orElse("");
         dropped[i] =
-            new Rejected(
-                c.id(), RULE + rule, JUDGE_DETAIL + "yes to \"" + check.strip() + "\"");
+            new Rejected(c.id(), RULE + rule, JUDGE_DETAIL + "yes to \"" + check.strip() + "\"");
         return;
       }
       Labeled judged = Labeled.of(c, new Judgement(p.label(), p.category(), agrees), null);

@@ -107,8 +107,7 @@ public final class RunStats {
       if (!rejectedIds.add(r.id())) {
         repeated.add(r.id());
       }
-      (QuestionLabeler.gave(r) ? labelReasons : filterReasons)
-          .merge(r.reason(), 1L, Long::sum);
+      (QuestionLabeler.gave(r) ? labelReasons : filterReasons).merge(r.reason(), 1L, Long::sum);
     }
     if (!repeated.isEmpty()) {
       problems.add(

@@ -51,8 +51,8 @@ public record RunUsage(
     Map<String, Map<String, StageUsage>> out = new java.util.TreeMap<>();
     byStage.forEach((stage, models) -> {
       Map<String, StageUsage> m = new java.util.TreeMap<>();
-      models.forEach((model, u) ->
-          m.put(model, u.withCosts(round(u.costUsd()), round(u.sentCostUsd()))));
+      models.forEach(
+          (model, u) -> m.put(model, u.withCosts(round(u.costUsd()), round(u.sentCostUsd()))));
       out.put(stage, m);
     });
     return out;

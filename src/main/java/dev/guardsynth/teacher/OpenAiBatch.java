@@ -81,8 +81,7 @@ public final class OpenAiBatch implements AutoCloseable {
     if (request.responseSchema() != null) {
       // The Batch API is OpenAI's own, which supports structured output: no fallback needed.
       body.set(
-          "response_format",
-          Json.MAPPER.valueToTree(request.responseSchema().responseFormat()));
+          "response_format", Json.MAPPER.valueToTree(request.responseSchema().responseFormat()));
     }
     return Json.write(line);
   }

@@ -2,10 +2,10 @@ package dev.guardsynth.teacher;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.core.JsonValue;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -31,6 +31,7 @@ public final class OpenAiTeacher implements Teacher {
   private static final System.Logger LOG = System.getLogger("guardsynth.teacher");
 
   private final OpenAIClient client;
+
   /** Set once the server answered HTTP 400 to {@code response_format}; lives as long as the run. */
   private final AtomicBoolean schemaRejected = new AtomicBoolean();
 

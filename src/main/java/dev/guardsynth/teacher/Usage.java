@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Usage(
     long inputTokens,
     long outputTokens,
-    // Left out of journal lines when 0, so lines of providers that report no cache stay as they were.
+    // Left out of journal lines when 0, so lines of providers that report no cache stay as they
+    // were.
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) long cachedInputTokens) {
   public static final Usage ZERO = new Usage(0, 0, 0);
 
