@@ -159,7 +159,9 @@ public final class QuestionLabeler {
       List<List<Integer>> batches = new ArrayList<>();
       byLanguage.values().forEach(ids -> batches.addAll(chunks(ids, config.batchSize())));
       List<Integer> again = judge(batches);
-      judge(again.stream().map(List::of).toList());
+      if (!again.isEmpty()) {
+        judge(again.stream().map(List::of).toList());
+      }
     }
 
     /** Judges {@code batches}; returns the questions to ask again alone. */
@@ -289,7 +291,9 @@ public final class QuestionLabeler {
         }
       }
       List<Integer> again = respond(chunks(open, config.respondBatchSize()));
-      respond(again.stream().map(List::of).toList());
+      if (!again.isEmpty()) {
+        respond(again.stream().map(List::of).toList());
+      }
     }
 
     /** Asks for responses to {@code batches}; returns the questions to ask again alone. */
