@@ -24,16 +24,19 @@ import java.util.StringJoiner;
  * same request. Immutable and thread-safe.
  */
 public final class LabelPrompts {
+  private final Taxonomy taxonomy;
   private final Map<String, String> judgeSystems; // by language: each rule set's own checks
   private final Map<String, RuleSet> ruleSets; // by language
   private final String judgeNoRules;
   private final String respondSystem;
 
   private LabelPrompts(
+      Taxonomy taxonomy,
       Map<String, String> judgeSystems,
       Map<String, RuleSet> ruleSets,
       String judgeNoRules,
       String respondSystem) {
+    this.taxonomy = taxonomy;
     this.judgeSystems = judgeSystems;
     this.ruleSets = ruleSets;
     this.judgeNoRules = judgeNoRules;
@@ -63,11 +66,11 @@ public final class LabelPrompts {
         judgeSystems.put(rules.language(), renderJudge(judge, categories, rules.checks()));
       }
     }
-    String respond =
-        PromptTemplate.read(promptsDir.resolve("respond.md"))
-            .render(Map.of("categories", categories));
+    // The category list is left out of the respond prompt: each question carries its category's
+    // name, which is all a writer needs, and the prompt stays short, as it is sent per batch.
+    String respond = PromptTemplate.read(promptsDir.resolve("respond.md")).render(Map.of());
     return new LabelPrompts(
-        judgeSystems, byLanguage, renderJudge(judge, categories, List.of()), respond);
+        taxonomy, judgeSystems, byLanguage, renderJudge(judge, categories, List.of()), respond);
   }
 
   private static String renderJudge(
@@ -130,7 +133,7 @@ public final class LabelPrompts {
       Map<String, String> m = new LinkedHashMap<>();
       m.put("id", i.id());
       m.put("label", i.label().json());
-      m.put("category", i.category());
+      m.put("category", taxonomy.find(i.category()).map(c -> c.name("en")).orElse(i.category()));
       m.put("language", languageName(i.language()));
       m.put("question", i.question());
       list.add(m);

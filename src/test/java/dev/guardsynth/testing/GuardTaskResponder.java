@@ -171,11 +171,6 @@ final class GuardTaskResponder {
 
   /** Answers a batch of questions with one safeguard response each, as a JSON object. */
   String respond(String system, String user, boolean structured) {
-    Map<String, String> namesById = new LinkedHashMap<>();
-    Matcher m = CATEGORY_LINE.matcher(system);
-    while (m.find()) {
-      namesById.put(m.group(1), m.group(2));
-    }
     ArrayNode responses = Json.MAPPER.createArrayNode();
     JsonNode items = read(user);
     for (JsonNode item : items) {
@@ -183,7 +178,7 @@ final class GuardTaskResponder {
           response(
               item.path("question").asText(),
               item.path("label").asText().equals("unsafe"),
-              namesById.getOrDefault(item.path("category").asText(), "this topic"),
+              item.path("category").asText("this topic"),
               item.path("language").asText().equals("Korean"));
       if (items.size() == 1 && !structured && hash(item.path("question").asText()) % 5 == 4) {
         return text; // asked about one question, a model may just answer it
