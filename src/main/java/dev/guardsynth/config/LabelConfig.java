@@ -35,7 +35,7 @@ public record LabelConfig(
   public static final int BATCH_SIZE = 10;
 
   /** Default of {@code label.respond_batch_size}; why this value: docs/dataset.md. */
-  public static final int RESPOND_BATCH_SIZE = 5;
+  public static final int RESPOND_BATCH_SIZE = 10;
 
   public LabelConfig {
     judge = judge == null || judge;
