@@ -5,13 +5,9 @@ import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.dedup.DedupResult;
-import dev.guardsynth.dedup.Deduplicator;
+import dev.guardsynth.run.DedupStage;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,39 +105,11 @@ final class DedupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DedupConfig config = settings(common.load().dedup());
-    try (Deduplicator deduplicator =
-            release == null ? Deduplicator.open(config) : Deduplicator.open(config, release);
-        JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
+    try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
         JsonlWriter uniqueOut = StageIo.output(out);
         JsonlWriter duplicatesOut = duplicates == null ? null : JsonlWriter.create(duplicates);
         JsonlWriter crossOut = crossLabel == null ? null : JsonlWriter.create(crossLabel)) {
-      DedupResult result =
-          deduplicator.run(
-              reader.iterator(), uniqueOut::write, sink(duplicatesOut), sink(crossOut));
-      // Files first, index last: a failure in between leaves the index one release behind,
-      // never ahead of what was written.
-      if (duplicatesOut != null) {
-        duplicatesOut.commit();
-      }
-      if (crossOut != null) {
-        crossOut.commit();
-      }
-      uniqueOut.commit();
-      deduplicator.commit();
-      System.getLogger("guardsynth.dedup")
-          .log(
-              System.Logger.Level.INFO,
-              "dedup: {0} questions, {1} kept, {2} duplicates, {3} cross-label pairs{4} in {5}s"
-                  + " ({6} questions/s)",
-              result.questions(),
-              result.unique(),
-              result.duplicates(),
-              result.crossLabelPairs(),
-              config.index() == null
-                  ? ""
-                  : ", checked against " + result.earlierReleases() + " from earlier releases",
-              String.format("%.2f", result.seconds()),
-              Math.round(result.questionsPerSecond()));
+      DedupStage.run(config, release, reader.iterator(), uniqueOut, duplicatesOut, crossOut);
     }
     return Main.OK;
   }
@@ -159,42 +127,5 @@ final class DedupCommand implements Callable<Integer> {
       // The message starts with the config key; the flag of the same name is what to change.
       throw new ConfigException("dedup settings: " + e.getMessage());
     }
-  }
-
-  /** A question and the input line it was read from, which is what a kept question writes. */
-  private record Line(Candidate question, String json) {}
-
-  /**
-   * The input as lines with their questions. Kept lines are copied through as they were read: keys
-   * dedup does not know pass on untouched, and nothing is serialized twice.
-   */
-  private static Iterator<Line> lines(JsonlReader<Candidate> reader) {
-    return new Iterator<>() {
-      private Line next = read();
-
-      private Line read() {
-        Candidate question = reader.read();
-        return question == null ? null : new Line(question, reader.line());
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public Line next() {
-        if (next == null) {
-          throw new NoSuchElementException();
-        }
-        Line current = next;
-        next = read();
-        return current;
-      }
-    };
-  }
-
-  private static <T> Consumer<T> sink(JsonlWriter writer) {
-    return writer == null ? record -> {} : writer::write;
   }
 }

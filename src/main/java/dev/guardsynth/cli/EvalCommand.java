@@ -16,10 +16,9 @@ import dev.guardsynth.eval.Report;
 import dev.guardsynth.eval.ReportFormatter;
 import dev.guardsynth.eval.Shots;
 import dev.guardsynth.prompt.GuardPrompts;
+import dev.guardsynth.run.TeacherSession;
 import dev.guardsynth.taxonomy.TaxonomyReader;
-import dev.guardsynth.teacher.Journal;
 import dev.guardsynth.teacher.OpenAiTeacher;
-import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.Teacher;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.IOException;
@@ -263,19 +262,37 @@ final class EvalCommand implements Callable<Integer> {
             ? null
             : GuardPrompts.detectSystem(
                 Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
-    try (Teacher teacher = openTeacher(baseUrl, moderation);
-        Journal journal = live.journal == null ? null : Journal.open(live.journal)) {
-      RequestRunner runner =
-          new RequestRunner(teacher, limits, journal, Duration.ofMillis(live.retryDelayMillis));
-      LiveGuard.Answers answers =
-          new LiveGuard(
-                  runner, model, system, shots(g, moderation), live.maxTokens, teacher.describe())
-              .predict(g);
+    root.stop().watch();
+    try (TeacherSession session =
+        TeacherSession.of(
+            openTeacher(baseUrl, moderation),
+            limits,
+            config.budget(),
+            new TeacherSession.Settings(
+                Duration.ofMillis(live.retryDelayMillis), root.stop(), null, null),
+            StageIo.beside(live.failures, report.out, "failures.jsonl"),
+            config.teacher().failureTolerance())) {
+      LiveGuard.Answers answers;
+      String describe;
+      try (TeacherSession.StageRequests requests =
+          session.begin("eval", StageIo.beside(live.journal, report.out, "responses.jsonl"))) {
+        describe = session.describeTeacher();
+        answers =
+            new LiveGuard(
+                    requests.runner(),
+                    model,
+                    system,
+                    shots(g, moderation),
+                    live.maxTokens,
+                    describe)
+                .predict(g, requests::failed);
+        requests.finish(answers.requests());
+      }
       log.log(
           System.Logger.Level.INFO,
           "eval: asked {0} at {1}: {2} questions ({3} answered from the journal), {4} tokens",
           model,
-          teacher.describe(),
+          describe,
           answers.requests(),
           answers.fromJournal(),
           answers.usage().total());

@@ -152,8 +152,19 @@ final class EvalOptions {
     @Option(
         names = "--journal",
         paramLabel = "FILE",
-        description = "Request journal: answers already in it are not asked again (default: none).")
+        description =
+            "Request journal: answers already in it are not asked again (default: responses.jsonl"
+                + " beside --out, or in the working folder when the report goes to stdout).")
     Path journal;
+
+    @Option(
+        names = "--failures",
+        paramLabel = "FILE",
+        description =
+            "Where questions whose request failed for good are listed with their errors; up to"
+                + " teacher.failure_tolerance of them may fail, and count as unreadable answers"
+                + " (default: failures.jsonl beside --out, or in the working folder).")
+    Path failures;
 
     @Option(
         names = "--shots",

@@ -2,12 +2,8 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.GuardsynthConfig;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Labeled;
-import dev.guardsynth.export.DatasetExporter;
-import dev.guardsynth.export.ExportResult;
-import dev.guardsynth.prompt.GuardPrompts;
-import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.run.ExportStage;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,30 +80,8 @@ final class ExportCommand implements Callable<Integer> {
       // The message starts with the key, which is also the option's name.
       throw new ParameterException(spec.commandLine(), "--" + bad.getMessage());
     }
-    Path prompts = Path.of(config.prompts());
-    Taxonomy taxonomy = TaxonomyReader.read(Path.of(config.taxonomy()));
-    List<Labeled> questions;
-    try (JsonlReader<Labeled> reader = StageIo.input(in, Labeled.class)) {
-      questions = reader.stream().toList();
-    }
-    ExportResult result =
-        new DatasetExporter(
-                export,
-                taxonomy,
-                new DatasetExporter.Options(
-                    config.name(),
-                    GuardPrompts.detectSystem(prompts, taxonomy),
-                    GuardPrompts.respondSystem(prompts),
-                    config.dedup().threshold()))
-            .write(questions, out);
-    System.getLogger("guardsynth.export")
-        .log(
-            System.Logger.Level.INFO,
-            "export: {0} questions, {1} records {2} into {3}",
-            result.questions(),
-            result.stats().records(),
-            result.recordsPerSplit(),
-            out);
+    ExportStage stage = ExportStage.open(config, TaxonomyReader.read(Path.of(config.taxonomy())));
+    stage.run(export, StageIo.readAll(in, Labeled.class), out);
     return Main.OK;
   }
 }

@@ -3,8 +3,8 @@ package dev.guardsynth.cli;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.filter.FilterResult;
 import dev.guardsynth.filter.QuestionFilter;
+import dev.guardsynth.run.FilterStage;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
       "",
       "Example:",
       "  guardsynth filter --config examples/demo/guardsynth.yaml"
-          + " --in output/demo/candidates.jsonl -o kept.jsonl --rejected rejected.jsonl"
+          + " --in output/demo/unique.jsonl -o kept.jsonl --rejected rejected.jsonl"
     })
 final class FilterCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -50,34 +50,11 @@ final class FilterCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     QuestionFilter filter = QuestionFilter.open(common.load().filters());
-    Path rejectedFile = rejected != null ? rejected : besideOutput(out, "rejected.jsonl");
-    FilterResult result;
     try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
         JsonlWriter kept = StageIo.output(out);
-        JsonlWriter rejects = JsonlWriter.create(rejectedFile)) {
-      result = filter.run(reader.stream(), kept::write, rejects::write);
-      rejects.commit();
-      kept.commit();
+        JsonlWriter rejects = JsonlWriter.create(StageIo.beside(rejected, out, "rejected.jsonl"))) {
+      FilterStage.run(filter, reader.stream(), kept, rejects);
     }
-    System.getLogger("guardsynth.filter")
-        .log(
-            System.Logger.Level.INFO,
-            "filter: {0} questions, {1} kept ({2} masked), {3} rejected {4} into {5}",
-            result.input(),
-            result.kept(),
-            result.masked(),
-            result.rejected(),
-            result.rejectedByReason(),
-            rejectedFile);
     return Main.OK;
-  }
-
-  /** {@code name} in the folder of the output file, or in the working folder for stdout. */
-  static Path besideOutput(String out, String name) {
-    if (out == null || out.equals("-")) {
-      return Path.of(name);
-    }
-    Path parent = Path.of(out).toAbsolutePath().getParent();
-    return parent == null ? Path.of(name) : parent.resolve(name);
   }
 }

@@ -1,18 +1,10 @@
 package dev.guardsynth.cli;
 
 import dev.guardsynth.config.GuardsynthConfig;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.generate.GenerateResult;
-import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.prompt.PromptSpec;
-import dev.guardsynth.teacher.Journal;
-import dev.guardsynth.teacher.RequestRunner;
-import dev.guardsynth.teacher.Teacher;
+import dev.guardsynth.run.GenerateStage;
 import dev.guardsynth.teacher.TeacherException;
-import dev.guardsynth.teacher.Teachers;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,14 +21,26 @@ import picocli.CommandLine.Spec;
     description = "Send prompts to the teacher and write the questions it returns (JSONL).",
     footer = {
       "",
+      "Beside --out it keeps responses.jsonl (the request journal: re-running pays only for"
+          + " what it lacks) and failures.jsonl (requests that failed for good, with their errors).",
+      "",
       "Example:",
-      "  guardsynth plan --config examples/demo/guardsynth.yaml | guardsynth generate --config examples/demo/guardsynth.yaml > candidates.jsonl"
+      "  guardsynth plan --config examples/demo/guardsynth.yaml -o prompts.jsonl && guardsynth"
+          + " generate --config examples/demo/guardsynth.yaml --in prompts.jsonl -o candidates.jsonl"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (failures within teacher.failure_tolerance are listed in failures.jsonl)",
+      "1:more requests failed than teacher.failure_tolerance allows (nothing is written)",
+      "2:bad usage, config or input",
+      "3:stopped by the budget or Ctrl-C; run the same command again to resume"
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
+  @Mixin TeacherStageOptions stageOptions;
 
   @Option(
       names = "--in",
@@ -50,37 +54,14 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Candidates file, or - for stdout (default: stdout).")
   String out;
 
-  @Option(
-      names = "--journal",
-      paramLabel = "FILE",
-      description =
-          "Request journal: replies already in it are not requested again (default: none).")
-  Path journal;
-
   @Override
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
-    List<PromptSpec> prompts;
-    try (JsonlReader<PromptSpec> reader = StageIo.input(in, PromptSpec.class)) {
-      prompts = reader.stream().toList();
-    }
-    try (Teacher teacher = Teachers.open(config.teacher(), root.env, teacherOptions.record);
-        Journal j = journal == null ? null : Journal.open(journal);
-        JsonlWriter writer = StageIo.output(out)) {
-      RequestRunner runner =
-          new RequestRunner(teacher, config.teacher(), j, Duration.ofMillis(500));
-      GenerateResult result =
-          new QuestionGenerator(runner, config.teacher()).run(prompts, writer::write);
-      writer.commit();
-      System.getLogger("guardsynth.generate")
-          .log(
-              System.Logger.Level.INFO,
-              "generate: {0} requests, {1} candidates, {2} exact duplicates, {3} refusals, {4} unparseable lines",
-              result.requests(),
-              result.candidates(),
-              result.exactDuplicates(),
-              result.refusals(),
-              result.unparseable());
+    List<PromptSpec> prompts = StageIo.readAll(in, PromptSpec.class);
+    try (TeacherStageOptions.Opened teacher =
+            stageOptions.open(config, root, teacherOptions, common, spec, out);
+        JsonlWriter candidates = StageIo.output(out)) {
+      GenerateStage.run(teacher.session(), prompts, stageOptions.journal(out), candidates);
     }
     return Main.OK;
   }

@@ -2,26 +2,19 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Candidate;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.label.LabelResult;
-import dev.guardsynth.label.QuestionLabeler;
-import dev.guardsynth.prompt.LabelPrompts;
-import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.run.LabelStage;
 import dev.guardsynth.taxonomy.TaxonomyReader;
-import dev.guardsynth.teacher.Journal;
-import dev.guardsynth.teacher.RequestRunner;
-import dev.guardsynth.teacher.Teacher;
 import dev.guardsynth.teacher.TeacherException;
-import dev.guardsynth.teacher.Teachers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code guardsynth label}: has the teacher verify labels and write safeguard responses. */
 @Command(
@@ -32,14 +25,25 @@ import picocli.CommandLine.ParentCommand;
             + " response.",
     footer = {
       "",
+      "Beside --out it writes label_rejected.jsonl and disagreements.jsonl, and keeps"
+          + " responses.jsonl (the request journal) and failures.jsonl.",
+      "",
       "Example:",
       "  guardsynth label --config examples/demo/guardsynth.yaml --in kept.jsonl -o labeled.jsonl"
-          + " --journal responses.jsonl"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (failures within teacher.failure_tolerance are listed in failures.jsonl)",
+      "1:more requests failed than teacher.failure_tolerance allows (nothing is written)",
+      "2:bad usage, config or input",
+      "3:stopped by the budget or Ctrl-C; run the same command again to resume"
     })
 final class LabelCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
+  @Mixin TeacherStageOptions stageOptions;
 
   @Option(
       names = "--in",
@@ -58,8 +62,8 @@ final class LabelCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Where rejected questions go, with their reason (default: label_rejected.jsonl beside"
-              + " --out, or in the working folder when writing to stdout; not rejected.jsonl, so"
-              + " a filter's rejections in the same folder are kept).")
+              + " --out, or in the working folder when writing to stdout; as in a run folder, the"
+              + " filter's rejected.jsonl beside it is left alone).")
   Path rejected;
 
   @Option(
@@ -70,55 +74,21 @@ final class LabelCommand implements Callable<Integer> {
               + " --out, or in the working folder).")
   Path disagreements;
 
-  @Option(
-      names = "--journal",
-      paramLabel = "FILE",
-      description =
-          "Request journal: replies already in it are not requested again (default: none).")
-  Path journal;
-
   @Override
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
-    Taxonomy taxonomy = TaxonomyReader.read(Path.of(config.taxonomy()));
-    LabelPrompts prompts = LabelPrompts.read(config, taxonomy);
-    List<Candidate> questions;
-    try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class)) {
-      questions = reader.stream().toList();
-    }
-    Path rejectedFile =
-        rejected != null ? rejected : FilterCommand.besideOutput(out, "label_rejected.jsonl");
-    Path disagreementsFile =
-        disagreements != null
-            ? disagreements
-            : FilterCommand.besideOutput(out, "disagreements.jsonl");
-    LabelResult result;
-    try (Teacher teacher = Teachers.open(config.teacher(), root.env, teacherOptions.record);
-        Journal j = journal == null ? null : Journal.open(journal);
+    LabelStage stage = LabelStage.open(config, TaxonomyReader.read(Path.of(config.taxonomy())));
+    List<Candidate> questions = StageIo.readAll(in, Candidate.class);
+    try (TeacherStageOptions.Opened teacher =
+            stageOptions.open(config, root, teacherOptions, common, spec, out);
         JsonlWriter labeled = StageIo.output(out);
-        JsonlWriter rejects = JsonlWriter.create(rejectedFile);
-        JsonlWriter disagreed = JsonlWriter.create(disagreementsFile)) {
-      RequestRunner runner =
-          new RequestRunner(teacher, config.teacher(), j, Duration.ofMillis(500));
-      result =
-          new QuestionLabeler(runner, config.teacher(), config.label(), prompts, taxonomy)
-              .run(questions, labeled::write, rejects::write, disagreed::write);
-      rejects.commit();
-      disagreed.commit();
-      labeled.commit();
+        JsonlWriter rejects =
+            JsonlWriter.create(StageIo.beside(rejected, out, "label_rejected.jsonl"));
+        JsonlWriter disagreed =
+            JsonlWriter.create(StageIo.beside(disagreements, out, "disagreements.jsonl"))) {
+      stage.run(
+          teacher.session(), questions, stageOptions.journal(out), labeled, rejects, disagreed);
     }
-    System.getLogger("guardsynth.label")
-        .log(
-            System.Logger.Level.INFO,
-            "label: {0} questions, {1} labeled, {2} rejected {3}; judge agreed {4}, disagreed {5},"
-                + " unparseable {6}",
-            result.input(),
-            result.labeled(),
-            result.rejected(),
-            result.rejectedByReason(),
-            result.agreed(),
-            result.disagreed(),
-            result.unparseable());
     return Main.OK;
   }
 }

@@ -6,6 +6,8 @@ import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,10 @@ public final class Main {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
+    if (exitCode(e) == STOPPED && parsed != null) {
+      // Every reply that arrived is journalled: the same command line picks up where it stopped.
+      err.println("resume with: " + resumeCommand(parsed, List.of()));
+    }
     if (stacktrace) {
       e.printStackTrace(err);
     } else if (exitCode(e) == FAILED && !(e instanceof TeacherException)) {
@@ -117,6 +123,22 @@ public final class Main {
     }
     err.flush();
     return exitCode(e);
+  }
+
+  /**
+   * The command line that was run, quoted for a POSIX shell, with {@code extra} arguments added:
+   * what resumes a stopped command.
+   */
+  static String resumeCommand(CommandLine.ParseResult parsed, List<String> extra) {
+    StringBuilder cmd = new StringBuilder("guardsynth");
+    List<String> args = new ArrayList<>(parsed.originalArgs());
+    args.addAll(extra);
+    for (String arg : args) {
+      cmd.append(' ')
+          .append(
+              arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return cmd.toString();
   }
 
   private static boolean hasStacktraceFlag(CommandLine.ParseResult parsed) {

@@ -3,6 +3,7 @@ package dev.guardsynth.cli;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.run.PlanStage;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,11 +36,8 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     List<PromptSpec> prompts = PromptPlanner.open(common.load()).plan();
     try (JsonlWriter writer = StageIo.output(out)) {
-      prompts.forEach(writer::write);
-      writer.commit();
+      PlanStage.write(prompts, writer);
     }
-    System.getLogger("guardsynth.plan")
-        .log(System.Logger.Level.INFO, "plan: {0} prompts", prompts.size());
     return Main.OK;
   }
 }

@@ -9,9 +9,10 @@ import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             new Pipeline.Options(
                 teacherOptions.record,
                 root.env,
-                Duration.ofMillis(500),
+                teacherOptions.retryDelay(),
                 Clock.systemUTC(),
                 stop,
                 progress,
@@ -119,17 +120,10 @@ final class RunCommand implements Callable<Integer> {
 
   /** This command line again, naming the run folder, so the resumed run finds its journal. */
   private String resumeCommand(String name) {
-    StringBuilder cmd = new StringBuilder("guardsynth");
-    boolean named = false;
-    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
-      named |= arg.equals("--run-name") || arg.startsWith("--run-name=");
-      cmd.append(' ')
-          .append(
-              arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
-    }
-    if (!named) {
-      cmd.append(" --run-name ").append(name);
-    }
-    return cmd.toString();
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    boolean named =
+        parsed.originalArgs().stream()
+            .anyMatch(a -> a.equals("--run-name") || a.startsWith("--run-name="));
+    return Main.resumeCommand(parsed, named ? List.of() : List.of("--run-name", name));
   }
 }

@@ -6,6 +6,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Opens a stage's input and output: a file, or stdin/stdout for {@code -} or no flag. */
 final class StageIo {
@@ -18,10 +19,32 @@ final class StageIo {
     return JsonlReader.open(Path.of(in), type);
   }
 
+  /** Every record of {@code in}. */
+  static <T> List<T> readAll(String in, Class<T> type) {
+    try (JsonlReader<T> reader = input(in, type)) {
+      return reader.stream().toList();
+    }
+  }
+
   static JsonlWriter output(String out) {
     if (out == null || out.equals("-")) {
       return JsonlWriter.to(new FileOutputStream(FileDescriptor.out));
     }
     return JsonlWriter.create(Path.of(out));
+  }
+
+  /**
+   * {@code given}, else {@code name} in the folder of the output file (or in the working folder
+   * when writing to stdout): where a stage's side files go by default.
+   */
+  static Path beside(Path given, String out, String name) {
+    if (given != null) {
+      return given;
+    }
+    if (out == null || out.equals("-")) {
+      return Path.of(name);
+    }
+    Path parent = Path.of(out).toAbsolutePath().getParent();
+    return parent == null ? Path.of(name) : parent.resolve(name);
   }
 }

@@ -4,6 +4,7 @@ import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TeacherConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Flags that override the config's teacher section. */
@@ -39,6 +40,23 @@ final class TeacherOptions {
       paramLabel = "FILE",
       description = "Append every teacher request and reply to this cassette, for replay later.")
   Path record;
+
+  @Option(
+      names = "--retry-delay",
+      paramLabel = "MS",
+      defaultValue = "500",
+      description =
+          "First retry wait in milliseconds, doubling each retry, unless the server sends"
+              + " Retry-After (default: ${DEFAULT-VALUE}).")
+  long retryDelayMillis;
+
+  Duration retryDelay() {
+    if (retryDelayMillis < 0) {
+      throw new ConfigException(
+          "--retry-delay: " + retryDelayMillis + " is not allowed; use 0 or more milliseconds");
+    }
+    return Duration.ofMillis(retryDelayMillis);
+  }
 
   GuardsynthConfig apply(GuardsynthConfig config) {
     TeacherConfig t = config.teacher();

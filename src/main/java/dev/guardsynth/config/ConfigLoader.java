@@ -69,7 +69,8 @@ public final class ConfigLoader {
         resolve.apply(raw.output()),
         filters(raw.filters(), base, env),
         raw.label(),
-        raw.budget());
+        raw.budget(),
+        resolve.apply(raw.axes()));
   }
 
   /**

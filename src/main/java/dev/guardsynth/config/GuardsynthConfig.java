@@ -15,6 +15,7 @@ import java.util.List;
  * @param filters what the filter stage rejects (inline, or read from the file it names)
  * @param label what the label stage does
  * @param budget limits on teacher spending; reaching one stops the run, resumable
+ * @param axes the diversity axes file; null means {@code axes.yaml} beside the taxonomy, if any
  */
 public record GuardsynthConfig(
     String name,
@@ -28,7 +29,8 @@ public record GuardsynthConfig(
     String output,
     FilterConfig filters,
     LabelConfig label,
-    BudgetConfig budget) {
+    BudgetConfig budget,
+    String axes) {
   public GuardsynthConfig {
     name = Check.orDefault(name, "default");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -48,6 +50,26 @@ public record GuardsynthConfig(
     filters = filters == null ? FilterConfig.defaults() : filters;
     label = label == null ? LabelConfig.defaults() : label;
     budget = budget == null ? BudgetConfig.unlimited() : budget;
+    axes = axes == null || axes.isBlank() ? null : axes;
+  }
+
+  /** A config without an axes key. */
+  public GuardsynthConfig(
+      String name,
+      TeacherConfig teacher,
+      String taxonomy,
+      String prompts,
+      List<String> rules,
+      TargetsConfig targets,
+      DedupConfig dedup,
+      ExportConfig export,
+      String output,
+      FilterConfig filters,
+      LabelConfig label,
+      BudgetConfig budget) {
+    this(
+        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+        budget, null);
   }
 
   /** A config without a budget section. */
@@ -71,7 +93,7 @@ public record GuardsynthConfig(
   public GuardsynthConfig withName(String newName) {
     return new GuardsynthConfig(
         newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        budget);
+        budget, axes);
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
@@ -87,24 +109,25 @@ public record GuardsynthConfig(
         output,
         filters,
         label,
-        budget);
+        budget,
+        axes);
   }
 
   public GuardsynthConfig withDedup(DedupConfig newDedup) {
     return new GuardsynthConfig(
         name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, filters, label,
-        budget);
+        budget, axes);
   }
 
   public GuardsynthConfig withExport(ExportConfig newExport) {
     return new GuardsynthConfig(
         name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, filters, label,
-        budget);
+        budget, axes);
   }
 
   public GuardsynthConfig withBudget(BudgetConfig newBudget) {
     return new GuardsynthConfig(
         name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        newBudget);
+        newBudget, axes);
   }
 }

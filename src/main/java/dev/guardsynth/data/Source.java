@@ -1,7 +1,31 @@
 package dev.guardsynth.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Where a candidate question came from: the prompt that asked for it, the teacher model that
- * answered, and its position in that reply.
+ * answered, its position in that reply, and the prompt's axis values and round, so that records
+ * down to the exported dataset say which persona, style, subtopic... produced them.
+ *
+ * @param axes the prompt's value per axis; empty for records written before axes existed
+ * @param round the round that planned the prompt, from 1; records without one read as round 1
  */
-public record Source(String promptId, String model, int index) {}
+public record Source(
+    String promptId,
+    String model,
+    int index,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,
+    int round) {
+  public Source {
+    axes = axes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(axes));
+    round = round == 0 ? 1 : round; // absent in older files
+  }
+
+  /** A round-1 source without axis values. */
+  public Source(String promptId, String model, int index) {
+    this(promptId, model, index, Map.of(), 1);
+  }
+}

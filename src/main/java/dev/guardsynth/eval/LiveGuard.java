@@ -2,6 +2,7 @@ package dev.guardsynth.eval;
 
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Ids;
+import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.OpenAiTeacher;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.Teacher;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Asks a live guard model about every gold question and reads its answers. Requests go through a
@@ -70,6 +72,16 @@ public final class LiveGuard {
    * (as unreadable). A question that appears twice is asked once, so both copies get one answer.
    */
   public Answers predict(Gold gold) throws TeacherException, InterruptedException {
+    return predict(gold, null);
+  }
+
+  /**
+   * Like {@link #predict(Gold)}, but a question whose request fails for good gets no answer (it
+   * reads as unreadable) and its request goes to {@code failures}; with {@code failures} null, the
+   * failure stops the run instead.
+   */
+  public Answers predict(Gold gold, Consumer<FailedRequest> failures)
+      throws TeacherException, InterruptedException {
     Map<String, GoldExample> distinct = new LinkedHashMap<>();
     for (GoldExample g : gold.examples()) {
       distinct.putIfAbsent(Ids.normalize(g.text()), g);
@@ -90,13 +102,32 @@ public final class LiveGuard {
     Usage[] usage = {Usage.ZERO};
     runner.run(
         requests,
-        (index, answer) -> {
-          GoldExample g = asked.get(index);
-          String text = answer.reply().text();
-          predictions.add(
-              new Prediction(g.id(), g.text(), AnswerParser.parse(text), text, g.where()));
-          fromJournal[0] += answer.fromJournal() ? 1 : 0;
-          usage[0] = usage[0].plus(answer.reply().usage());
+        new RequestRunner.Sink() {
+          @Override
+          public void accept(int index, RequestRunner.Answer answer) {
+            GoldExample g = asked.get(index);
+            String text = answer.reply().text();
+            predictions.add(
+                new Prediction(g.id(), g.text(), AnswerParser.parse(text), text, g.where()));
+            fromJournal[0] += answer.fromJournal() ? 1 : 0;
+            usage[0] = usage[0].plus(answer.reply().usage());
+          }
+
+          @Override
+          public void failed(int index, RequestRunner.Failure failure) throws TeacherException {
+            if (failures == null) {
+              throw failure.cause();
+            }
+            GoldExample g = asked.get(index);
+            failures.accept(FailedRequest.of("eval", g.id() != null ? g.id() : g.where(), failure));
+            predictions.add(
+                new Prediction(
+                    g.id(),
+                    g.text(),
+                    null,
+                    "(no answer: the request failed for good: " + failure.message() + ")",
+                    g.where()));
+          }
         });
     Predictions p = Predictions.of(model, "model '" + model + "' at " + describe, predictions);
     return new Answers(p, requests.size(), fromJournal[0], usage[0]);

@@ -1,5 +1,6 @@
 package dev.guardsynth.export;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -102,7 +104,7 @@ public final class DatasetExporter {
           switch (config.format()) {
             case "chat" -> writeChat(bySplit.get(split), split, file);
             case "flat" -> writeFlat(bySplit.get(split), split, file);
-            default -> writeCsv(bySplit.get(split), split, file);
+            default -> writeCsv(bySplit.get(split), split, file, axisKeys(questions));
           };
       records.put(split.json(), written);
       if (written > 0) {
@@ -172,10 +174,16 @@ public final class DatasetExporter {
         q.label(),
         q.category(),
         q.language(),
+        axes(q),
         List.of(
             ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
             ChatMessage.user(q.text()),
             ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response())));
+  }
+
+  /** The question's axis values; empty for questions made before axes existed. */
+  private static Map<String, String> axes(Labeled q) {
+    return q.source() == null ? Map.of() : q.source().axes();
   }
 
   /** One line of the flat format; {@code response} only with the respond task. */
@@ -186,6 +194,7 @@ public final class DatasetExporter {
       String category,
       String language,
       String split,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,
       String response) {}
 
   private long writeFlat(List<Labeled> questions, Split split, Path file) {
@@ -200,6 +209,7 @@ public final class DatasetExporter {
                 q.category(),
                 q.language(),
                 split.json(),
+                axes(q),
                 respond ? q.response() : null));
       }
       out.commit();
@@ -207,9 +217,19 @@ public final class DatasetExporter {
     }
   }
 
-  private long writeCsv(List<Labeled> questions, Split split, Path file) {
+  /** Every axis any question has, in name order: the CSV's axis columns, alike in every split. */
+  private static List<String> axisKeys(List<Labeled> questions) {
+    Set<String> keys = new TreeSet<>();
+    for (Labeled q : questions) {
+      keys.addAll(axes(q).keySet());
+    }
+    return List.copyOf(keys);
+  }
+
+  private long writeCsv(List<Labeled> questions, Split split, Path file, List<String> axisKeys) {
     boolean respond = config.tasks().contains("respond");
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
+    columns.addAll(axisKeys);
     if (respond) {
       columns.add("response");
     }
@@ -226,6 +246,9 @@ public final class DatasetExporter {
                     q.category(),
                     q.language() == null ? "" : q.language(),
                     split.json()));
+        for (String key : axisKeys) {
+          row.add(axes(q).getOrDefault(key, ""));
+        }
         if (respond) {
           row.add(q.response());
         }

@@ -92,7 +92,7 @@ public final class QuestionGenerator {
                       prompt.category(),
                       prompt.group(),
                       prompt.language(),
-                      new Source(prompt.id(), reply.model(), q));
+                      new Source(prompt.id(), reply.model(), q, prompt.axes(), prompt.round()));
               if (seen.add(candidate.id())) {
                 counts.candidates++;
                 out.accept(candidate);

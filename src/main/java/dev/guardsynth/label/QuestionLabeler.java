@@ -15,6 +15,7 @@ import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.prompt.RuleSet;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.ResponseSchema;
 import dev.guardsynth.teacher.TeacherException;
@@ -49,6 +50,7 @@ public final class QuestionLabeler {
       Set.of(
           "judge_disagrees",
           "judge_unparseable",
+          "request_failed",
           "response_empty",
           "response_refused",
           "response_unparseable",
@@ -57,18 +59,8 @@ public final class QuestionLabeler {
   /** The prefix of a rule check's reason: {@code rule:celebrity}. */
   public static final String RULE = "rule:";
 
-  /**
-   * How the detail of a rule check's rejection starts. The filter's lexicons reject with the same
-   * {@code rule:<id>} reasons (a cheap pre-filter for the same rule), so this tells the stages
-   * apart.
-   */
+  /** How the detail of a rule check's rejection starts, beside the filter's same-named ones. */
   static final String JUDGE_DETAIL = "judge: ";
-
-  /** Whether this stage gave {@code r}, rather than the filter before it. */
-  public static boolean gave(Rejected r) {
-    return REASONS.contains(r.reason())
-        || (r.reason().startsWith(RULE) && r.detail().startsWith(JUDGE_DETAIL));
-  }
 
   private final RequestRunner runner;
   private final TeacherConfig teacher;
@@ -91,12 +83,31 @@ public final class QuestionLabeler {
     this.parser = new JudgeReplyParser(taxonomy);
   }
 
-  /** Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. */
+  /**
+   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}; the first
+   * request that fails for good stops the stage with its exception.
+   */
   public LabelResult run(
       List<Candidate> questions,
       Consumer<Labeled> labeled,
       Consumer<Rejected> rejected,
       Consumer<Disagreement> disagreements)
+      throws TeacherException, InterruptedException {
+    return run(questions, labeled, rejected, disagreements, null);
+  }
+
+  /**
+   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. The questions of
+   * a judge or respond request that fails for good are rejected ({@code request_failed}) and the
+   * failure goes to {@code failures}, once per question; with {@code failures} null, the failure
+   * stops the stage instead.
+   */
+  public LabelResult run(
+      List<Candidate> questions,
+      Consumer<Labeled> labeled,
+      Consumer<Rejected> rejected,
+      Consumer<Disagreement> disagreements,
+      Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
     for (Candidate c : questions) {
       if (taxonomy.find(c.category()).isEmpty()) {
@@ -110,7 +121,7 @@ public final class QuestionLabeler {
                 + " or add it to the taxonomy");
       }
     }
-    Run run = new Run(questions);
+    Run run = new Run(questions, failures);
     if (config.judge()) {
       run.judge();
     } else {
@@ -134,9 +145,11 @@ public final class QuestionLabeler {
     long requests, fromJournal;
     Usage usage = Usage.ZERO;
     final Map<String, LabelResult.Agreement> byCategory = new HashMap<>();
+    final Consumer<FailedRequest> failures;
 
-    Run(List<Candidate> questions) {
+    Run(List<Candidate> questions, Consumer<FailedRequest> failures) {
       this.questions = questions;
+      this.failures = failures;
       int n = questions.size();
       kept = new Labeled[n];
       dropped = new Rejected[n];
@@ -184,32 +197,36 @@ public final class QuestionLabeler {
       List<Integer> again = new ArrayList<>();
       runner.run(
           requests,
-          (b, answer) -> {
-            answered(answer);
-            List<Integer> batch = batches.get(b);
-            String language = questions.get(batch.get(0)).language();
-            List<String> ids = new ArrayList<>();
-            for (int k = 0; k < batch.size(); k++) {
-              ids.add(itemId(k));
-            }
-            List<RuleSet.Check> checks = prompts.checks(language);
-            Map<String, JudgeReply> verdicts =
-                parser.parse(
-                    answer.reply().text(), ids, checks.stream().map(RuleSet.Check::id).toList());
-            for (int k = 0; k < batch.size(); k++) {
-              int i = batch.get(k);
-              switch (verdicts.get(ids.get(k))) {
-                case JudgeReply.Parsed p -> verdict(i, p, checks);
-                case JudgeReply.Unparseable u -> {
-                  if (batch.size() > 1) {
-                    again.add(i);
-                  } else {
-                    unparseable(i, u);
+          sink(
+              b -> failedBatch(batches.get(b), "judge"),
+              (b, answer) -> {
+                answered(answer);
+                List<Integer> batch = batches.get(b);
+                String language = questions.get(batch.get(0)).language();
+                List<String> ids = new ArrayList<>();
+                for (int k = 0; k < batch.size(); k++) {
+                  ids.add(itemId(k));
+                }
+                List<RuleSet.Check> checks = prompts.checks(language);
+                Map<String, JudgeReply> verdicts =
+                    parser.parse(
+                        answer.reply().text(),
+                        ids,
+                        checks.stream().map(RuleSet.Check::id).toList());
+                for (int k = 0; k < batch.size(); k++) {
+                  int i = batch.get(k);
+                  switch (verdicts.get(ids.get(k))) {
+                    case JudgeReply.Parsed p -> verdict(i, p, checks);
+                    case JudgeReply.Unparseable u -> {
+                      if (batch.size() > 1) {
+                        again.add(i);
+                      } else {
+                        unparseable(i, u);
+                      }
+                    }
                   }
                 }
-              }
-            }
-          });
+              }));
       return again;
     }
 
@@ -314,45 +331,85 @@ public final class QuestionLabeler {
       List<Integer> again = new ArrayList<>();
       runner.run(
           requests,
-          (b, answer) -> {
-            answered(answer);
-            List<Integer> batch = batches.get(b);
-            List<String> ids = new ArrayList<>();
-            for (int k = 0; k < batch.size(); k++) {
-              ids.add(itemId(k));
-            }
-            String text = answer.reply().text();
-            Map<String, String> replies = JudgeReplyParser.responses(text, ids);
-            for (int k = 0; k < batch.size(); k++) {
-              int i = batch.get(k);
-              Labeled q = kept[i];
-              String response = replies.get(ids.get(k));
-              if (response == null) {
-                if (batch.size() > 1) {
-                  again.add(i);
-                } else {
-                  kept[i] = null;
-                  dropped[i] =
-                      new Rejected(
-                          q.id(),
-                          "response_unparseable",
-                          "no response for this question in the reply: "
-                              + JudgeReplyParser.start(text));
+          sink(
+              b -> failedBatch(batches.get(b), "respond"),
+              (b, answer) -> {
+                answered(answer);
+                List<Integer> batch = batches.get(b);
+                List<String> ids = new ArrayList<>();
+                for (int k = 0; k < batch.size(); k++) {
+                  ids.add(itemId(k));
                 }
-                continue;
-              }
-              response = response.strip();
-              Optional<Rejected> problem = checkResponse(q, response);
-              if (problem.isPresent()) {
-                kept[i] = null;
-                dropped[i] = problem.get();
-              } else {
-                responses++;
-                kept[i] = q.withResponse(response);
-              }
-            }
-          });
+                String text = answer.reply().text();
+                Map<String, String> replies = JudgeReplyParser.responses(text, ids);
+                for (int k = 0; k < batch.size(); k++) {
+                  int i = batch.get(k);
+                  Labeled q = kept[i];
+                  String response = replies.get(ids.get(k));
+                  if (response == null) {
+                    if (batch.size() > 1) {
+                      again.add(i);
+                    } else {
+                      kept[i] = null;
+                      dropped[i] =
+                          new Rejected(
+                              q.id(),
+                              "response_unparseable",
+                              "no response for this question in the reply: "
+                                  + JudgeReplyParser.start(text));
+                    }
+                    continue;
+                  }
+                  response = response.strip();
+                  Optional<Rejected> problem = checkResponse(q, response);
+                  if (problem.isPresent()) {
+                    kept[i] = null;
+                    dropped[i] = problem.get();
+                  } else {
+                    responses++;
+                    kept[i] = q.withResponse(response);
+                  }
+                }
+              }));
       return again;
+    }
+
+    /**
+     * A sink that hands answers to {@code answers} and, when the stage records failures, rejects
+     * the questions of a request that failed for good through {@code onFailure}; else a failure
+     * stops the stage.
+     */
+    private RequestRunner.Sink sink(
+        java.util.function.IntFunction<Consumer<RequestRunner.Failure>> onFailure,
+        RequestRunner.Sink answers) {
+      return new RequestRunner.Sink() {
+        @Override
+        public void accept(int index, RequestRunner.Answer answer) throws TeacherException {
+          answers.accept(index, answer);
+        }
+
+        @Override
+        public void failed(int index, RequestRunner.Failure failure) throws TeacherException {
+          if (failures == null) {
+            throw failure.cause();
+          }
+          onFailure.apply(index).accept(failure);
+        }
+      };
+    }
+
+    /** Rejects every question of a batch whose request failed for good. */
+    private Consumer<RequestRunner.Failure> failedBatch(List<Integer> batch, String task) {
+      return failure -> {
+        for (int i : batch) {
+          String id = questions.get(i).id();
+          failures.accept(FailedRequest.of("label", id, failure));
+          kept[i] = null;
+          dropped[i] =
+              new Rejected(
+                  id, "request_failed", task + " request failed for good: " + failure.message());
+        }
+      };
     }
 
     LabelResult emit(

@@ -1,47 +1,107 @@
 package dev.guardsynth.prompt;
 
+import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TargetsConfig;
+import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
+import dev.guardsynth.data.Labeled;
+import dev.guardsynth.prompt.Axes.Axis;
+import dev.guardsynth.prompt.Axes.AxisValue;
 import dev.guardsynth.taxonomy.Category;
+import dev.guardsynth.taxonomy.Subtopic;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * Expands categories × labels × rule sets into generation prompts whose counts add up to the
- * config's targets: for a target T and N questions per call, ceil(T/N) calls, the last one asking
- * for the remainder. Deterministic: the same inputs give the same prompts in the same order.
+ * Expands categories × labels × rule sets into generation prompts. Each cell (category × label ×
+ * language) asks for its questions in calls of {@code per_call}, and each call of a cell differs in
+ * content: its subtopic and axis values (persona, style, length, hard negative, adversarial tactic)
+ * come from a balanced, pair-covering design ({@link AxisDesign}), and it shows a rotating few of
+ * the questions the cell already has as examples to move away from.
+ *
+ * <p>Seeded by {@code export.seed}: the same config gives the same prompts in the same order. The
+ * planner remembers what each round drew, so round 2 continues the design where round 1 stopped and
+ * never repeats a prompt; {@link #continueFrom} does the same for questions made by an earlier
+ * process. Not thread-safe.
  */
 public final class PromptPlanner {
+  /** Accepted questions shown per prompt, after the taxonomy's seeds. */
+  static final int ACCEPTED_EXAMPLES = 3;
+
   private final Taxonomy taxonomy;
   private final List<RuleSet> ruleSets;
   private final Map<Label, PromptTemplate> templates;
   private final PromptTemplate system;
   private final TargetsConfig targets;
+  private final Axes axes;
+  private final long seed;
+  private final Map<Cell, RuleSet> cells = new LinkedHashMap<>();
+  private final Map<Cell, CellDesign> designs = new HashMap<>();
+
+  /** One cell's design and which of its rows each round took. */
+  private record CellDesign(AxisDesign design, TreeMap<Integer, List<Draw>> rounds) {}
+
+  /** A drawn row: its position in the cell's design (the prompt's sample) and its values. */
+  private record Draw(int sample, Map<String, String> values) {}
 
   private PromptPlanner(
       Taxonomy taxonomy,
       List<RuleSet> ruleSets,
       Map<Label, PromptTemplate> templates,
       PromptTemplate system,
-      TargetsConfig targets) {
+      TargetsConfig targets,
+      Axes axes,
+      long seed) {
     this.taxonomy = taxonomy;
     this.ruleSets = ruleSets;
     this.templates = templates;
     this.system = system;
     this.targets = targets;
+    this.axes = axes;
+    this.seed = seed;
+    Map<String, RuleSet> languages = new HashMap<>();
+    for (RuleSet rules : ruleSets) {
+      RuleSet other = languages.putIfAbsent(rules.language(), rules);
+      if (other != null) {
+        throw new ConfigException(
+            "rules: rule sets '"
+                + other.id()
+                + "' and '"
+                + rules.id()
+                + "' are both in language '"
+                + rules.language()
+                + "'; targets count questions per language, so keep one rule set per language");
+      }
+      for (Category category : taxonomy.categories()) {
+        for (Label label : Label.values()) {
+          Cell cell = new Cell(category.id(), label, rules.language());
+          if (target(label) > 0) {
+            cells.put(cell, rules);
+          }
+        }
+      }
+    }
   }
 
-  /** Reads the taxonomy, rule sets and templates the config names; all errors surface here. */
+  /**
+   * Reads the taxonomy, axes, rule sets and templates the config names; all errors surface here.
+   */
   public static PromptPlanner open(GuardsynthConfig config) {
     Path prompts = Path.of(config.prompts());
     Map<Label, PromptTemplate> templates = new LinkedHashMap<>();
@@ -52,67 +112,264 @@ public final class PromptPlanner {
         config.rules().stream().map(r -> RuleSet.read(Path.of(r))).toList(),
         templates,
         PromptTemplate.read(prompts.resolve("system.md")),
-        config.targets());
+        config.targets(),
+        Axes.of(config),
+        config.export().seed());
   }
 
   public Taxonomy taxonomy() {
     return taxonomy;
   }
 
-  /** All prompts, by rule set, then category, then label (unsafe first), then sample. */
+  /** The axes prompts vary along, besides each category's subtopics. */
+  public Axes axes() {
+    return axes;
+  }
+
+  /** Every cell the targets cover, in plan order: rule set, then category, then label. */
+  public List<Cell> cells() {
+    return List.copyOf(cells.keySet());
+  }
+
+  /** Exported questions wanted for the cell. */
+  public int target(Cell cell) {
+    return target(cell.label());
+  }
+
+  private int target(Label label) {
+    return label == Label.UNSAFE ? targets.unsafe() : targets.safe();
+  }
+
+  /** Questions asked per request. */
+  public int perCall() {
+    return targets.perCall();
+  }
+
+  /** Round 1 for the full targets, with no accepted examples. */
   public List<PromptSpec> plan() {
+    Map<Cell, Integer> questions = new LinkedHashMap<>();
+    for (Cell cell : cells.keySet()) {
+      questions.put(cell, target(cell));
+    }
+    return plan(questions, Map.of(), 1);
+  }
+
+  /**
+   * Prompts asking for about {@code questions.get(cell)} questions per cell (whole calls of {@code
+   * per_call}, the last asking for the remainder), for round {@code round} (1-based), showing the
+   * seeds then a rotating few of {@code accepted.get(cell)} as examples to move away from. Every
+   * prompt is distinct in content from every other prompt of any round while the axes have
+   * combinations left. Asking again for a round already planned returns the same prompts (more when
+   * more questions are asked). A round planned without its predecessors (a fresh process) starts as
+   * far into the design as full-target rounds would have gone.
+   *
+   * @throws IllegalArgumentException for a cell the targets do not cover, or round below 1
+   */
+  public List<PromptSpec> plan(
+      Map<Cell, Integer> questions, Map<Cell, List<String>> accepted, int round) {
+    if (round < 1) {
+      throw new IllegalArgumentException("round " + round + " is not allowed; rounds count from 1");
+    }
+    for (Cell cell : questions.keySet()) {
+      if (!cells.containsKey(cell)) {
+        throw new IllegalArgumentException(
+            "cell " + cell + " is not covered by the targets; plan one of " + cells.keySet());
+      }
+    }
     List<PromptSpec> out = new ArrayList<>();
-    for (RuleSet rules : ruleSets) {
-      for (Category category : taxonomy.categories()) {
-        for (Label label : Label.values()) {
-          int target = label == Label.UNSAFE ? targets.unsafe() : targets.safe();
-          int calls = (target + targets.perCall() - 1) / targets.perCall();
-          for (int sample = 0; sample < calls; sample++) {
-            int count = Math.min(targets.perCall(), target - sample * targets.perCall());
-            out.add(prompt(rules, category, label, count, sample));
-          }
-        }
+    for (Map.Entry<Cell, RuleSet> entry : cells.entrySet()) {
+      Cell cell = entry.getKey();
+      int wanted = questions.getOrDefault(cell, 0);
+      if (wanted <= 0) {
+        continue;
+      }
+      int calls = (wanted + perCall() - 1) / perCall();
+      List<Draw> draws = draws(cell, round, calls);
+      List<String> examples = accepted.getOrDefault(cell, List.of());
+      for (int i = 0; i < calls; i++) {
+        int count = Math.min(perCall(), wanted - i * perCall());
+        out.add(prompt(entry.getValue(), cell, count, round, draws.get(i), examples));
       }
     }
     return out;
   }
 
-  private PromptSpec prompt(RuleSet rules, Category category, Label label, int count, int sample) {
+  /**
+   * Takes questions an earlier process already made into account: their prompts' axis values count
+   * towards each cell's balance and are not drawn again. For {@code plan --existing}.
+   */
+  public void continueFrom(List<Labeled> existing) {
+    Set<String> prompts = new HashSet<>();
+    for (Labeled q : existing) {
+      Cell cell = Cell.of(q);
+      if (cells.containsKey(cell)
+          && q.source() != null
+          && !q.source().axes().isEmpty()
+          && prompts.add(cell + " " + q.source().promptId())) {
+        design(cell).design().record(q.source().axes());
+      }
+    }
+  }
+
+  /**
+   * Questions wanted per cell beyond what {@code existing} holds (target minus questions of the
+   * cell, never below 0), and the existing texts per cell, for planning the next round by hand.
+   */
+  public Map<Cell, Integer> deficit(List<Labeled> existing) {
+    Map<Cell, Integer> have = new HashMap<>();
+    for (Labeled q : existing) {
+      have.merge(Cell.of(q), 1, Integer::sum);
+    }
+    Map<Cell, Integer> out = new LinkedHashMap<>();
+    for (Cell cell : cells.keySet()) {
+      out.put(cell, Math.max(0, target(cell) - have.getOrDefault(cell, 0)));
+    }
+    return out;
+  }
+
+  private CellDesign design(Cell cell) {
+    return designs.computeIfAbsent(
+        cell,
+        c -> {
+          long cellSeed =
+              Long.parseUnsignedLong(Ids.sha256Hex(seed + ":" + c.id()).substring(0, 15), 16);
+          return new CellDesign(new AxisDesign(dims(c), cellSeed), new TreeMap<>());
+        });
+  }
+
+  /** The cell's axes: its category's subtopics first, then the axes for its label. */
+  private List<AxisDesign.Dim> dims(Cell cell) {
+    List<AxisDesign.Dim> dims = new ArrayList<>();
+    Category category = taxonomy.find(cell.category()).orElseThrow();
+    if (!category.subtopics().isEmpty()) {
+      dims.add(
+          AxisDesign.Dim.of(
+              Axes.SUBTOPIC, category.subtopics().stream().map(Subtopic::id).toList()));
+    }
+    for (Axis axis : axes.forLabel(cell.label())) {
+      List<String> ids = axis.values().stream().map(AxisValue::id).toList();
+      dims.add(
+          axis.share() == null
+              ? AxisDesign.Dim.of(axis.id(), ids)
+              : AxisDesign.Dim.shared(axis.id(), ids, axis.share()));
+    }
+    return dims;
+  }
+
+  /** The rows of {@code round}: those drawn for it before, then new ones as needed. */
+  private List<Draw> draws(Cell cell, int round, int calls) {
+    CellDesign cd = design(cell);
+    List<Draw> draws = cd.rounds().computeIfAbsent(round, r -> new ArrayList<>());
+    if (draws.isEmpty() && round > 1 && cd.design().rows() == 0) {
+      // Earlier rounds ran in another process that left nothing to continue from: skip as far as
+      // full-target rounds would have drawn, so this round's prompts do not repeat theirs.
+      int skip = (round - 1) * ((target(cell) + perCall() - 1) / perCall());
+      while (cd.design().rows() < skip) {
+        cd.design().next();
+      }
+    }
+    while (draws.size() < calls) {
+      int sample = cd.design().rows();
+      draws.add(new Draw(sample, cd.design().next()));
+    }
+    return draws;
+  }
+
+  private PromptSpec prompt(
+      RuleSet rules, Cell cell, int count, int round, Draw draw, List<String> accepted) {
+    Category category = taxonomy.find(cell.category()).orElseThrow();
+    Label label = cell.label();
+    String language = rules.language();
     List<String> ruleLines = label == Label.UNSAFE ? rules.unsafe() : rules.safe();
-    List<String> examples =
-        label == Label.UNSAFE
-            ? category.examples(rules.language())
-            : category.safeExamples(rules.language());
+    List<String> seeds =
+        label == Label.UNSAFE ? category.examples(language) : category.safeExamples(language);
     Map<String, String> values = new LinkedHashMap<>();
     values.put("count", Integer.toString(count));
-    values.put("category", category.name(rules.language()));
+    values.put("category", category.name(language));
     values.put("category_en", category.name("en"));
     values.put("category_id", category.id());
     values.put("group", taxonomy.groupName(category.group(), "en"));
     values.put("description", category.description());
     values.put("language", rules.languageName());
     values.put("rules", numbered(ruleLines));
+    values.put("examples", bullets(examples(seeds, accepted, cell, draw.sample())));
+    String subtopicId = draw.values().get(Axes.SUBTOPIC);
     values.put(
-        "examples",
-        examples.isEmpty()
-            ? "(none)"
-            : String.join("\n", examples.stream().map(e -> "- " + e).toList()));
+        Axes.SUBTOPIC,
+        subtopicId == null
+            ? both(category.name(language), category.name("en"))
+            : category.subtopics().stream()
+                .filter(s -> s.id().equals(subtopicId))
+                .map(s -> both(s.name(language), s.name("en")))
+                .findFirst()
+                .orElseThrow());
+    List<String> lines = new ArrayList<>();
+    for (Axis axis : axes.forLabel(label)) {
+      String valueId = draw.values().get(axis.id());
+      String line = "";
+      for (AxisValue v : axis.values()) {
+        if (v.id().equals(valueId)) {
+          line =
+              "- "
+                  + axis.name("en")
+                  + ": "
+                  + both(v.name(language), v.name("en"))
+                  + ". "
+                  + v.instruction();
+          lines.add(line);
+        }
+      }
+      values.put(axis.id(), line); // for templates that place an axis on its own
+    }
+    values.put("axes", lines.isEmpty() ? "- (any asker, any style)" : String.join("\n", lines));
     List<ChatMessage> messages =
         List.of(
             ChatMessage.system(system.render(values)),
             ChatMessage.user(templates.get(label).render(values)));
-    String id = Ids.sha256Hex(Json.write(messages) + "\n" + sample).substring(0, 16);
+    String id = Ids.sha256Hex(Json.write(messages) + "\n" + draw.sample()).substring(0, 16);
     return new PromptSpec(
         id,
         category.id(),
         category.group(),
         label,
-        rules.language(),
+        language,
         label.json(),
         rules.id(),
         count,
-        sample,
+        draw.sample(),
+        round,
+        draw.values(),
         messages);
+  }
+
+  /**
+   * The taxonomy's seeds, then up to {@link #ACCEPTED_EXAMPLES} accepted questions picked by a
+   * seeded draw per prompt, so consecutive prompts show different ones.
+   */
+  private List<String> examples(List<String> seeds, List<String> accepted, Cell cell, int sample) {
+    Set<String> out = new LinkedHashSet<>(seeds);
+    List<String> pool = accepted.stream().filter(a -> !out.contains(a)).distinct().toList();
+    if (!pool.isEmpty()) {
+      Random pick =
+          new Random(
+              Long.parseUnsignedLong(
+                  Ids.sha256Hex(seed + ":" + cell.id() + ":" + sample).substring(0, 15), 16));
+      List<String> shuffled = new ArrayList<>(pool);
+      java.util.Collections.shuffle(shuffled, pick);
+      out.addAll(shuffled.subList(0, Math.min(ACCEPTED_EXAMPLES, shuffled.size())));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A name in the prompt's language with the English one after it, or just the English one. */
+  private static String both(String local, String english) {
+    return local.equals(english) ? english : local + " (" + english + ")";
+  }
+
+  private static String bullets(List<String> lines) {
+    return lines.isEmpty()
+        ? "(none)"
+        : String.join("\n", lines.stream().map(e -> "- " + e).toList());
   }
 
   private static String numbered(List<String> lines) {

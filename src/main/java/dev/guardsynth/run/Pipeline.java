@@ -8,24 +8,24 @@ import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.data.Labeled;
 import dev.guardsynth.dedup.DedupResult;
-import dev.guardsynth.dedup.Deduplicator;
+import dev.guardsynth.export.ExportResult;
+import dev.guardsynth.filter.FilterResult;
+import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
+import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
-import dev.guardsynth.teacher.FailedRequest;
-import dev.guardsynth.teacher.Journal;
-import dev.guardsynth.teacher.OpenAiBatch;
+import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.StageUsage;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
-import dev.guardsynth.teacher.Teacher;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherRequest;
-import dev.guardsynth.teacher.Teachers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +67,10 @@ public final class Pipeline {
       stopGrace = stopGrace == null ? RequestRunner.DEFAULT_STOP_GRACE : stopGrace;
     }
 
+    TeacherSession.Settings settings() {
+      return new TeacherSession.Settings(retryBaseDelay, stop, progress, stopGrace);
+    }
+
     /** Options with no stop signal and no progress display. */
     public Options(Path record, Map<String, String> env, Duration retryBaseDelay, Clock clock) {
       this(record, env, retryBaseDelay, clock, null, null, null);
@@ -92,14 +95,20 @@ public final class Pipeline {
   public Map<String, Object> run() throws TeacherException, InterruptedException {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
-    DatasetStages dataset = DatasetStages.open(config, options, dir, planner.taxonomy());
-    boolean batchMode = config.teacher().mode().equals("batch");
-    try (Teacher teacher = Teachers.open(config.teacher(), options.env(), options.record());
-        OpenAiBatch batch =
-            batchMode ? Teachers.openBatch(config.teacher(), options.env()) : null) {
+    Taxonomy taxonomy = planner.taxonomy();
+    QuestionFilter filter = QuestionFilter.open(config.filters());
+    LabelStage label = LabelStage.open(config, taxonomy);
+    ExportStage export = ExportStage.open(config, taxonomy);
+    try (TeacherSession session =
+        TeacherSession.open(
+            config.teacher(),
+            config.budget(),
+            options.env(),
+            options.record(),
+            options.settings(),
+            dir.failures())) {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
-      TeacherSession session = new TeacherSession(config, options, dir, teacher, batch);
       try {
         List<PromptSpec> prompts = plan(planner, log);
         options.stop().check();
@@ -107,10 +116,10 @@ public final class Pipeline {
         options.stop().check();
         dedup(log);
         options.stop().check();
-        dataset.filter(log);
-        dataset.label(session, log);
+        filter(filter, log);
+        label(label, session, log);
         options.stop().check();
-        dataset.export(log);
+        export(export, log);
         log.finish("complete");
         return log.asMap();
       } catch (StoppedException e) {
@@ -141,7 +150,7 @@ public final class Pipeline {
     }
     Map<String, StageUsage> byStage = new LinkedHashMap<>();
     session
-        .ledger()
+        .usage()
         .byStage()
         .forEach((stage, models) ->
             byStage.put(stage, models.values().stream().reduce(StageUsage.ZERO, StageUsage::plus)));
@@ -197,9 +206,10 @@ public final class Pipeline {
   private List<PromptSpec> plan(PromptPlanner planner, RunLog log) {
     long start = System.nanoTime();
     List<PromptSpec> prompts = planner.plan();
-    JsonlWriter.writeAll(dir.prompts(), prompts);
+    try (JsonlWriter out = JsonlWriter.create(dir.prompts())) {
+      PlanStage.write(prompts, out);
+    }
     log.stage("plan", "complete", null, seconds(start), Map.of("prompts", prompts.size()));
-    LOG.log(Level.INFO, "plan: {0} prompts", prompts.size());
     return prompts;
   }
 
@@ -213,32 +223,15 @@ public final class Pipeline {
     }
     long start = System.nanoTime();
     GenerateResult result;
-    List<FailedRequest> failures = new ArrayList<>();
-    try (Journal journal = Journal.open(dir.responses());
-        JsonlWriter out = JsonlWriter.create(dir.candidates())) {
-      RequestRunner runner = session.runner("generate", journal);
-      result =
-          new QuestionGenerator(runner, config.teacher()).run(prompts, out::write, failures::add);
-      session.checkTolerance("generate", prompts.size(), failures);
-      out.commit();
+    try (JsonlWriter out = JsonlWriter.create(dir.candidates())) {
+      result = GenerateStage.run(session, prompts, dir.responses(), out);
     } catch (StoppedException e) {
       log.stage("generate", "stopped", null, seconds(start), Map.of("reason", e.getMessage()));
       throw e;
-    } finally {
-      session.recordFailures("generate", failures);
     }
     // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
     log.stage(
-        "generate", "complete", failures.isEmpty() ? fingerprint : null, seconds(start), result);
-    LOG.log(
-        Level.INFO,
-        "generate: {0} requests ({1} from the journal), {2} candidates, {3} exact duplicates, {4} refusals, {5} unparseable lines",
-        result.requests(),
-        result.fromJournal(),
-        result.candidates(),
-        result.exactDuplicates(),
-        result.refusals(),
-        result.unparseable());
+        "generate", "complete", result.failed() == 0 ? fingerprint : null, seconds(start), result);
   }
 
   private void dedup(RunLog log) throws InterruptedException {
@@ -251,25 +244,76 @@ public final class Pipeline {
     DedupResult result;
     // The run name is the release: re-running this run replaces its questions in the index
     // instead of finding them there as earlier duplicates.
-    try (Deduplicator deduplicator = Deduplicator.open(config.dedup(), config.name());
-        JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class);
+    try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class);
         JsonlWriter unique = JsonlWriter.create(dir.unique());
         JsonlWriter duplicates = JsonlWriter.create(dir.duplicates());
         JsonlWriter crossLabel = JsonlWriter.create(dir.crossLabel())) {
-      result = deduplicator.run(in.iterator(), unique::write, duplicates::write, crossLabel::write);
-      duplicates.commit();
-      crossLabel.commit();
-      unique.commit();
-      deduplicator.commit();
+      result =
+          DedupStage.run(
+              config.dedup(), config.name(), in.iterator(), unique, duplicates, crossLabel);
     }
     log.stage("dedup", "complete", fingerprint, result.seconds(), result);
-    LOG.log(
-        Level.INFO,
-        "dedup: {0} questions, {1} kept, {2} duplicates, {3} cross-label pairs",
-        result.questions(),
-        result.unique(),
-        result.duplicates(),
-        result.crossLabelPairs());
+  }
+
+  /** unique.jsonl → kept.jsonl + rejected.jsonl. */
+  private void filter(QuestionFilter filter, RunLog log) {
+    String fingerprint = Ids.sha256Hex(Ids.sha256File(dir.unique()) + filter.fingerprint());
+    if (isDone(log, "filter", fingerprint, dir.kept())) {
+      LOG.log(Level.INFO, "filter: unchanged since the last run, skipped");
+      return;
+    }
+    long start = System.nanoTime();
+    FilterResult result;
+    try (JsonlReader<Candidate> in = JsonlReader.open(dir.unique(), Candidate.class);
+        JsonlWriter kept = JsonlWriter.create(dir.kept());
+        JsonlWriter rejected = JsonlWriter.create(dir.rejected())) {
+      result = FilterStage.run(filter, in.stream(), kept, rejected);
+    }
+    log.stage("filter", "complete", fingerprint, seconds(start), result);
+  }
+
+  /** kept.jsonl → labeled.jsonl + label_rejected.jsonl + disagreements.jsonl. */
+  private void label(LabelStage label, TeacherSession session, RunLog log)
+      throws TeacherException, InterruptedException {
+    String fingerprint = Ids.sha256Hex(Ids.sha256File(dir.kept()) + label.fingerprint());
+    if (isDone(log, "label", fingerprint, dir.labeled())) {
+      LOG.log(Level.INFO, "label: unchanged since the last run, skipped");
+      return;
+    }
+    long start = System.nanoTime();
+    List<Candidate> kept = readAll(dir.kept(), Candidate.class);
+    LabelResult result;
+    try (JsonlWriter labeled = JsonlWriter.create(dir.labeled());
+        JsonlWriter rejected = JsonlWriter.create(dir.labelRejected());
+        JsonlWriter disagreements = JsonlWriter.create(dir.disagreements())) {
+      result = label.run(session, kept, dir.responses(), labeled, rejected, disagreements);
+    }
+    // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
+    boolean failed = result.rejectedByReason().containsKey("request_failed");
+    log.stage("label", "complete", failed ? null : fingerprint, seconds(start), result);
+  }
+
+  /** labeled.jsonl → dataset/. */
+  private void export(ExportStage export, RunLog log) {
+    String fingerprint =
+        Ids.sha256Hex(Ids.sha256File(dir.labeled()) + export.fingerprint(config.export()));
+    if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
+      LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
+      return;
+    }
+    long start = System.nanoTime();
+    ExportResult result =
+        export.run(config.export(), readAll(dir.labeled(), Labeled.class), dir.dataset());
+    log.stage("export", "complete", fingerprint, seconds(start), result);
+  }
+
+  static <T> List<T> readAll(Path file, Class<T> type) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try (JsonlReader<T> in = JsonlReader.open(file, type)) {
+      return in.stream().toList();
+    }
   }
 
   static boolean isDone(RunLog log, String stage, String fingerprint, Path output) {

@@ -54,9 +54,14 @@ public record RunDirectory(Path root) {
     return root.resolve("kept.jsonl");
   }
 
-  /** Every question a stage dropped, with its one reason. */
+  /** Every question the filter dropped, with its one reason. */
   public Path rejected() {
     return root.resolve("rejected.jsonl");
+  }
+
+  /** Every question the label stage dropped, with its one reason. */
+  public Path labelRejected() {
+    return root.resolve("label_rejected.jsonl");
   }
 
   public Path labeled() {

@@ -8,7 +8,6 @@ import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
 import dev.guardsynth.label.Disagreement;
-import dev.guardsynth.label.QuestionLabeler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,66 +66,32 @@ public final class RunStats {
             "items the teacher returned → candidates.jsonl",
             problems));
 
-    Path unique = root.resolve("unique.jsonl");
-    long uniqueCount = candidates.size();
-    if (Files.exists(unique)) {
-      uniqueCount = count(unique);
-      Path duplicates = root.resolve("duplicates.jsonl");
-      long dropped =
-          Files.exists(duplicates)
-              // Counted, not parsed: the dedup stage owns that record's shape.
-              ? count(duplicates)
-              : candidates.size() - uniqueCount;
-      funnel.add(
-          step(
-              "dedup",
-              candidates.size(),
-              uniqueCount,
-              Map.of("near_duplicate", dropped),
-              true,
-              "candidates.jsonl → unique.jsonl",
-              problems));
-    } else {
-      funnel.add(
-          new RunReport.Step(
-              "dedup",
-              candidates.size(),
-              uniqueCount,
-              Map.of(),
-              false,
-              true,
-              "not run: the filter read candidates.jsonl"));
-    }
+    List<Candidate> unique = readAll(dir.unique(), Candidate.class);
+    boolean deduped = Files.exists(dir.unique());
+    funnel.add(
+        step(
+            "dedup",
+            candidates.size(),
+            unique.size(),
+            // Counted, not parsed: the dedup stage owns that record's shape.
+            Map.of("near_duplicate", count(dir.duplicates())),
+            deduped,
+            "candidates.jsonl → unique.jsonl",
+            problems));
 
-    List<Rejected> rejected = readAll(dir.rejected(), Rejected.class);
-    Map<String, Long> filterReasons = new TreeMap<>();
-    Map<String, Long> labelReasons = new TreeMap<>();
-    Set<String> rejectedIds = new HashSet<>();
-    Set<String> repeated = new TreeSet<>();
-    for (Rejected r : rejected) {
-      if (!rejectedIds.add(r.id())) {
-        repeated.add(r.id());
-      }
-      (QuestionLabeler.gave(r) ? labelReasons : filterReasons).merge(r.reason(), 1L, Long::sum);
-    }
-    if (!repeated.isEmpty()) {
-      problems.add(
-          "rejected.jsonl gives more than one reason for "
-              + repeated.size()
-              + " question(s), such as "
-              + repeated.iterator().next());
-    }
-
+    // Each stage writes its own rejections, so a reason never has to say which stage gave it.
+    List<Rejected> filterRejected = readAll(dir.rejected(), Rejected.class);
+    List<Rejected> labelRejected = readAll(dir.labelRejected(), Rejected.class);
     List<Candidate> kept = readAll(dir.kept(), Candidate.class);
     boolean filtered = Files.exists(dir.kept());
     funnel.add(
         step(
             "filter",
-            uniqueCount,
+            unique.size(),
             kept.size(),
-            filterReasons,
+            byReason(filterRejected),
             filtered,
-            (Files.exists(unique) ? "unique.jsonl" : "candidates.jsonl") + " → kept.jsonl",
+            "unique.jsonl → kept.jsonl",
             problems));
     List<Labeled> labeled = readAll(dir.labeled(), Labeled.class);
     boolean labeledRan = Files.exists(dir.labeled());
@@ -135,32 +100,31 @@ public final class RunStats {
             "label",
             kept.size(),
             labeled.size(),
-            labelReasons,
+            byReason(labelRejected),
             labeledRan,
             "kept.jsonl → labeled.jsonl",
             problems));
 
     // Counts adding up is not enough: each question that goes in must come out or have a reason.
-    Set<String> filterRejected = new HashSet<>();
-    Set<String> labelRejected = new HashSet<>();
-    for (Rejected r : rejected) {
-      (QuestionLabeler.gave(r) ? labelRejected : filterRejected).add(r.id());
-    }
     Set<String> keptIds = ids(kept.stream().map(Candidate::id).toList());
     if (filtered) {
-      List<String> filterInput =
-          (Files.exists(unique) ? readAll(unique, Candidate.class) : candidates)
-              .stream().map(Candidate::id).toList();
-      accountFor("filter", filterInput, keptIds, filterRejected, problems);
+      accountFor(
+          "filter",
+          unique.stream().map(Candidate::id).toList(),
+          keptIds,
+          rejectedIds("filter", dir.rejected(), filterRejected, problems),
+          problems);
     }
     if (labeledRan) {
       accountFor(
           "label",
           List.copyOf(keptIds),
           ids(labeled.stream().map(Labeled::id).toList()),
-          labelRejected,
+          rejectedIds("label", dir.labelRejected(), labelRejected, problems),
           problems);
     }
+    List<Rejected> rejected = new ArrayList<>(filterRejected);
+    rejected.addAll(labelRejected);
 
     Path datasetStats = dir.dataset().resolve("stats.json");
     if (Files.exists(datasetStats)) {
@@ -202,6 +166,35 @@ public final class RunStats {
         rows,
         problems.isEmpty(),
         problems);
+  }
+
+  private static Map<String, Long> byReason(List<Rejected> rejected) {
+    Map<String, Long> out = new TreeMap<>();
+    rejected.forEach(r -> out.merge(r.reason(), 1L, Long::sum));
+    return out;
+  }
+
+  /** The ids of {@code rejected}; an id given more than one reason is a problem. */
+  private static Set<String> rejectedIds(
+      String stage, Path file, List<Rejected> rejected, List<String> problems) {
+    Set<String> ids = new HashSet<>();
+    Set<String> repeated = new TreeSet<>();
+    for (Rejected r : rejected) {
+      if (!ids.add(r.id())) {
+        repeated.add(r.id());
+      }
+    }
+    if (!repeated.isEmpty()) {
+      problems.add(
+          stage
+              + ": "
+              + file.getFileName()
+              + " gives more than one reason for "
+              + repeated.size()
+              + " question(s), such as "
+              + repeated.iterator().next());
+    }
+    return ids;
   }
 
   /** Checks that every id in {@code in} is in exactly one of {@code out} and {@code dropped}. */
@@ -424,6 +417,9 @@ public final class RunStats {
   }
 
   private static long count(Path file) {
+    if (!Files.exists(file)) {
+      return 0;
+    }
     try (var lines = Files.lines(file)) {
       return lines.filter(l -> !l.isBlank()).count();
     } catch (IOException e) {

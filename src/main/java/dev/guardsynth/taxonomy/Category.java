@@ -10,6 +10,7 @@ import java.util.Map;
  * @param group the group id (legal, ethical, etc)
  * @param names display names by language code ({@code en}, {@code ko}, ...)
  * @param description one line saying what the category covers
+ * @param subtopics narrower themes the planner spreads prompts over, in file order; may be empty
  * @param examples mild example harmful questions by language code
  * @param safeExamples harmless questions on the same topic (hard negatives) by language code
  */
@@ -18,10 +19,12 @@ public record Category(
     String group,
     Map<String, String> names,
     String description,
+    List<Subtopic> subtopics,
     Map<String, List<String>> examples,
     Map<String, List<String>> safeExamples) {
   public Category {
     names = names == null ? Map.of() : Map.copyOf(names);
+    subtopics = subtopics == null ? List.of() : List.copyOf(subtopics);
     examples = examples == null ? Map.of() : copyLists(examples);
     safeExamples = safeExamples == null ? Map.of() : copyLists(safeExamples);
   }

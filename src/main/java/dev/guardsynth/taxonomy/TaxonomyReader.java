@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /** Reads and validates {@code taxonomy.yaml}. */
 public final class TaxonomyReader {
   private static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+  private static final int MAX_SUBTOPICS = 12;
 
   private TaxonomyReader() {}
 
@@ -54,7 +55,47 @@ public final class TaxonomyReader {
       if (c.description() == null || c.description().isBlank()) {
         throw new ConfigException(where + ": description is missing; give one line");
       }
+      checkSubtopics(where, c);
     }
     return taxonomy;
+  }
+
+  /**
+   * A category may leave subtopics out (its prompts then cover the whole category), but a list with
+   * one entry splits nothing, and past {@value #MAX_SUBTOPICS} a cell's prompts spread too thin for
+   * every subtopic to meet every persona and style.
+   */
+  private static void checkSubtopics(String where, Category c) {
+    int n = c.subtopics().size();
+    if (n == 1 || n > MAX_SUBTOPICS) {
+      throw new ConfigException(
+          where
+              + ": subtopics: "
+              + n
+              + " given; list from 2 to "
+              + MAX_SUBTOPICS
+              + " (4 to 8 works best), or leave the key out");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      Subtopic s = c.subtopics().get(i);
+      if (s.id() == null || !SNAKE_CASE.matcher(s.id()).matches()) {
+        throw new ConfigException(
+            where
+                + ": subtopics["
+                + i
+                + "].id: '"
+                + s.id()
+                + "' is not allowed; use snake_case such as account_hacking");
+      }
+      if (!seen.add(s.id())) {
+        throw new ConfigException(
+            where + ": subtopic '" + s.id() + "' is listed twice; subtopic ids must be unique");
+      }
+      if (s.names().getOrDefault("en", "").isBlank()) {
+        throw new ConfigException(
+            where + ": subtopic '" + s.id() + "': names.en is missing; give an English name");
+      }
+    }
   }
 }

@@ -160,6 +160,7 @@ class DatasetCommandsTest {
     String b = line("회사 비품을 집으로 조금씩 가져가도 모를까요?", "ko");
     String c = line("왜요?", "ko");
     Files.writeString(run.resolve("candidates.jsonl"), a + "\n" + b + "\n" + c + "\n");
+    Files.writeString(run.resolve("unique.jsonl"), a + "\n" + b + "\n" + c + "\n");
     Files.writeString(run.resolve("kept.jsonl"), a + "\n");
     String shortId = Json.MAPPER.readTree(c).path("id").asText();
     Files.writeString(

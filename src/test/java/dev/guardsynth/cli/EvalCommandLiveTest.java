@@ -48,6 +48,10 @@ class EvalCommandLiveTest {
           CliResult.run(
               Map.of("GUARD_KEY", "sk-test"),
               "eval",
+              "--journal",
+              dir.resolve("eval-journal.jsonl").toString(),
+              "--failures",
+              dir.resolve("eval-failures.jsonl").toString(),
               "--config",
               config.toString(),
               "--gold",
@@ -92,6 +96,8 @@ class EvalCommandLiveTest {
     try (FakeGuardServer server = FakeGuardServer.start(new ScriptedGuard())) {
       String[] args = {
         "eval",
+        "--failures",
+        dir.resolve("eval-failures.jsonl").toString(),
         "--config",
         config.toString(),
         "--gold",
@@ -139,6 +145,10 @@ class EvalCommandLiveTest {
           CliResult.run(
               Map.of(),
               "eval",
+              "--journal",
+              dir.resolve("eval-journal.jsonl").toString(),
+              "--failures",
+              dir.resolve("eval-failures.jsonl").toString(),
               "--gold",
               gold.toString(),
               "--classifier",
@@ -149,6 +159,10 @@ class EvalCommandLiveTest {
           CliResult.run(
               Map.of("OPENAI_API_KEY", "sk-test"),
               "eval",
+              "--journal",
+              dir.resolve("eval-journal.jsonl").toString(),
+              "--failures",
+              dir.resolve("eval-failures.jsonl").toString(),
               "--gold",
               gold.toString(),
               "--classifier",
@@ -178,6 +192,10 @@ class EvalCommandLiveTest {
       CliResult r =
           CliResult.run(
               "eval",
+              "--journal",
+              dir.resolve("eval-journal.jsonl").toString(),
+              "--failures",
+              dir.resolve("eval-failures.jsonl").toString(),
               "--config",
               config.toString(),
               "--gold",
@@ -193,15 +211,19 @@ class EvalCommandLiveTest {
 
       assertEquals(1, r.exitCode());
       assertTrue(
+          r.err().startsWith("guardsynth eval: eval: 3 of 3 requests failed for good"), r.err());
+      assertTrue(
           r.err()
-              .startsWith(
-                  "guardsynth eval: teacher 'openai' at "
+              .contains(
+                  "teacher 'openai' at "
                       + server.baseUrl()
                       + " (model 'guard-1') answered HTTP 500"),
           r.err());
-      // Three attempts for the first question, then the run stops; others may be in flight.
-      assertTrue(
-          server.requests() >= 3 && server.requests() <= 9, "requests: " + server.requests());
+      // Each question is tried three times and listed with its error, like every teacher stage.
+      assertEquals(9, server.requests());
+      List<String> failures = Files.readAllLines(dir.resolve("eval-failures.jsonl"));
+      assertEquals(3, failures.size());
+      assertTrue(failures.get(0).contains("\"stage\":\"eval\""), failures.get(0));
     }
   }
 

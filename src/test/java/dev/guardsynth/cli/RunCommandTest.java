@@ -71,8 +71,9 @@ class RunCommandTest {
       if (prompt.contains("Self-harm") && prompt.contains("bad-purpose")) {
         return FakeOpenAiServer.Reply.content("I'm sorry, but I can't help with that.");
       }
+      String head = prompt.lines().findFirst().orElseThrow(); // axis lines may say "about" too
       String topic =
-          prompt.substring(prompt.indexOf(" about ") + 1, prompt.indexOf('(')).strip()
+          head.substring(head.indexOf(" about ") + 1, head.indexOf('(')).strip()
               + (prompt.contains("bad-purpose") ? " U" : " S");
       String lang = prompt.contains("Korean") ? "ko" : "en";
       StringBuilder reply = new StringBuilder("Here are the questions you asked for:\n");

@@ -37,7 +37,63 @@ class TaxonomyReaderTest {
       assertFalse(c.name("ko").equals(c.name("en")), c.id() + " needs a Korean name");
       assertFalse(c.examples("ko").isEmpty(), c.id());
       assertFalse(c.examples("en").isEmpty(), c.id());
+      assertTrue(
+          c.subtopics().size() >= 4 && c.subtopics().size() <= 8,
+          c.id() + " has " + c.subtopics().size() + " subtopics");
+      for (Subtopic s : c.subtopics()) {
+        assertFalse(s.name("ko").equals(s.name("en")), c.id() + "/" + s.id() + " needs ko");
+      }
     }
+  }
+
+  private static final String ONE_CATEGORY =
+      "groups: {legal: {en: Legal}}\ncategories:\n"
+          + "  - id: crime_advice\n    group: legal\n    names: {en: Crime advice}\n"
+          + "    description: d\n    subtopics:\n";
+
+  @Test
+  void subtopicIdsMustBeSnakeCaseAndUnique() throws Exception {
+    ConfigException bad =
+        read(
+            ONE_CATEGORY
+                + "      - {id: theft, names: {en: Theft}}\n"
+                + "      - {id: Account-Hacking, names: {en: Hacking}}\n");
+    assertTrue(
+        bad.getMessage()
+            .contains(
+                "category 'crime_advice': subtopics[1].id: 'Account-Hacking' is not allowed;"
+                    + " use snake_case"),
+        bad.getMessage());
+    ConfigException twice =
+        read(
+            ONE_CATEGORY
+                + "      - {id: theft, names: {en: Theft}}\n"
+                + "      - {id: theft, names: {en: Stealing}}\n");
+    assertTrue(twice.getMessage().contains("subtopic 'theft' is listed twice"), twice.getMessage());
+  }
+
+  @Test
+  void subtopicsNeedAnEnglishNameAndAtLeastTwoEntries() throws Exception {
+    ConfigException noName =
+        read(
+            ONE_CATEGORY
+                + "      - {id: theft, names: {ko: 절도}}\n"
+                + "      - {id: fraud, names: {en: Fraud}}\n");
+    assertTrue(
+        noName.getMessage().contains("subtopic 'theft': names.en is missing"), noName.getMessage());
+    ConfigException one = read(ONE_CATEGORY + "      - {id: theft, names: {en: Theft}}\n");
+    assertTrue(
+        one.getMessage().contains("subtopics: 1 given; list from 2 to 12"), one.getMessage());
+  }
+
+  @Test
+  void anUnknownSubtopicKeyIsLocated() throws Exception {
+    ConfigException e =
+        read(ONE_CATEGORY + "      - {id: theft, names: {en: Theft}, descripton: x}\n");
+    assertTrue(e.getMessage().contains("taxonomy.yaml:8:41: "), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("descripton: unknown key; allowed keys: id, names"),
+        e.getMessage());
   }
 
   private ConfigException read(String yaml) throws Exception {
@@ -84,7 +140,7 @@ class TaxonomyReaderTest {
     assertTrue(
         e.getMessage()
             .contains(
-                "min_exmples: unknown key; allowed keys: description, examples, group, id, names, safe_examples"),
+                "min_exmples: unknown key; allowed keys: description, examples, group, id, names, safe_examples, subtopics"),
         e.getMessage());
   }
 }

@@ -1,0 +1,88 @@
+package dev.guardsynth.cli;
+
+import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.run.TeacherSession;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The journal and failures files of a stage command that asks the teacher, and the session that
+ * handles its failures as {@code run} does (see {@link TeacherSession}).
+ */
+final class TeacherStageOptions {
+  /** What a run folder calls them; a stage command writes the same names beside its output. */
+  static final String JOURNAL = "responses.jsonl";
+
+  static final String FAILURES = "failures.jsonl";
+
+  @Option(
+      names = "--journal",
+      paramLabel = "FILE",
+      description =
+          "Request journal: every reply is appended as it arrives, and replies already in it are"
+              + " not requested (or paid for) again (default: "
+              + JOURNAL
+              + " beside --out, or in the working folder when writing to stdout).")
+  Path journal;
+
+  @Option(
+      names = "--failures",
+      paramLabel = "FILE",
+      description =
+          "Where requests that failed for good are listed with their errors; running the same"
+              + " command again retries exactly these (default: "
+              + FAILURES
+              + " beside --out, or in the working folder).")
+  Path failures;
+
+  Path journal(String out) {
+    return StageIo.beside(journal, out, JOURNAL);
+  }
+
+  Path failures(String out) {
+    return StageIo.beside(failures, out, FAILURES);
+  }
+
+  /** A stage command's teacher session and its progress display; closing ends both. */
+  record Opened(TeacherSession session, ProgressDisplay progress) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } finally {
+        if (progress != null) {
+          progress.finish();
+        }
+      }
+    }
+  }
+
+  /**
+   * Opens the teacher session for a stage command writing to {@code out}: its failures go to {@link
+   * #failures}, Ctrl-C stops it cleanly (exit 3), {@code budget} applies, and progress shows on
+   * stderr unless {@code --quiet}.
+   */
+  Opened open(
+      GuardsynthConfig config,
+      GuardsynthCommand root,
+      TeacherOptions teacher,
+      CommonOptions common,
+      CommandSpec spec,
+      String out) {
+    ProgressDisplay progress =
+        common.verbosity.quiet
+            ? null
+            : new ProgressDisplay(spec.commandLine().getErr(), System.console() != null);
+    root.stop().watch();
+    return new Opened(
+        TeacherSession.open(
+            config.teacher(),
+            config.budget(),
+            root.env,
+            teacher.record,
+            new TeacherSession.Settings(teacher.retryDelay(), root.stop(), progress, null),
+            failures(out)),
+        progress);
+  }
+}

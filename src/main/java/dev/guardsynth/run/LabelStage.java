@@ -1,0 +1,89 @@
+package dev.guardsynth.run;
+
+import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Json;
+import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.label.LabelResult;
+import dev.guardsynth.label.QuestionLabeler;
+import dev.guardsynth.prompt.LabelPrompts;
+import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.teacher.TeacherException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The label stage as {@code guardsynth label} and {@code run} both call it: the teacher judges each
+ * question and writes its safeguard response; its rejections go to their own file ({@code
+ * label_rejected.jsonl}, see docs/dataset.md). Opened before any paid request, so a bad prompt
+ * template fails early. Immutable.
+ */
+public final class LabelStage {
+  private static final System.Logger LOG = System.getLogger("guardsynth.label");
+
+  private final GuardsynthConfig config;
+  private final Taxonomy taxonomy;
+  private final LabelPrompts prompts;
+
+  private LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompts prompts) {
+    this.config = config;
+    this.taxonomy = taxonomy;
+    this.prompts = prompts;
+  }
+
+  /** Reads the label prompts the config names. */
+  public static LabelStage open(GuardsynthConfig config, Taxonomy taxonomy) {
+    return new LabelStage(config, taxonomy, LabelPrompts.read(config, taxonomy));
+  }
+
+  /** What, besides its input, decides this stage's output. */
+  String fingerprint() {
+    return Json.write(config.label()) + Json.write(config.teacher()) + prompts.fingerprint();
+  }
+
+  /**
+   * Labels {@code questions}; a question whose request failed for good is rejected ({@code
+   * request_failed}) and listed in the session's {@code failures.jsonl}. The three outputs are
+   * committed only when the failures are within {@code teacher.failure_tolerance}.
+   */
+  public LabelResult run(
+      TeacherSession session,
+      List<Candidate> questions,
+      Path journal,
+      JsonlWriter labeled,
+      JsonlWriter rejected,
+      JsonlWriter disagreements)
+      throws TeacherException, InterruptedException {
+    LabelResult result;
+    try (TeacherSession.StageRequests requests = session.begin("label", journal)) {
+      result =
+          new QuestionLabeler(
+                  requests.runner(), config.teacher(), config.label(), prompts, taxonomy)
+              .run(
+                  questions,
+                  labeled::write,
+                  rejected::write,
+                  disagreements::write,
+                  requests::failed);
+      requests.finish((int) result.requests() + requests.failures().size());
+      rejected.commit();
+      disagreements.commit();
+      labeled.commit();
+    }
+    LOG.log(
+        Level.INFO,
+        "label: {0} questions, {1} labeled, {2} rejected {3}; judge agreed {4}, disagreed {5},"
+            + " unparseable {6}; {7} requests ({8} from the journal)",
+        result.input(),
+        result.labeled(),
+        result.rejected(),
+        result.rejectedByReason(),
+        result.agreed(),
+        result.disagreed(),
+        result.unparseable(),
+        result.requests(),
+        result.fromJournal());
+    return result;
+  }
+}

@@ -1,0 +1,248 @@
+package dev.guardsynth.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.ChatMessage;
+import dev.guardsynth.data.Json;
+import dev.guardsynth.teacher.TeacherRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code scripts/bench stages}: issue #10's scenarios at full size, through the real CLI in a child
+ * JVM against a local server with 20% 429 (Retry-After 1), 5% 500, 2% hangs past the 2 s timeout
+ * and 2% malformed bodies: standalone {@code generate} over 2,000 prompts with {@code
+ * failure_tolerance: 0.01}, then without it and again (how many answered requests the second run
+ * paid for again), then {@code run} over 2,000 generation prompts with labeling on. Prints figures;
+ * asserts nothing.
+ *
+ * <pre>
+ * StagesBench [faults] [--prompts N] [--work DIR]
+ * </pre>
+ */
+public final class StagesBench {
+  private static final String KEY_VAR = "BENCH_TEACHER_KEY";
+  private static final Map<String, String> ENV = Map.of(KEY_VAR, "sk-bench-local");
+
+  private final Path work;
+  private final int prompts;
+
+  private StagesBench(Path work, int prompts) {
+    this.work = work;
+    this.prompts = prompts;
+  }
+
+  private static FakeOpenAiServer server(String salt) throws IOException {
+    QuestionBankResponder bank = new QuestionBankResponder();
+    return FakeOpenAiServer.start(
+        new FaultyResponder(
+            body -> {
+              Thread.sleep(50); // a real model's latency, so requests overlap
+              return bank.respond(body);
+            },
+            FaultyResponder.issue10(1, 10_000),
+            salt));
+  }
+
+  /** 10 categories × 2 labels × (prompts / 20) calls of one question, in Korean. */
+  private Path config(String name, String extra) throws IOException {
+    Path dir = Files.createDirectories(work.resolve(name));
+    return TestProject.writeConfig(
+        dir,
+        "name: "
+            + name
+            + "\nrules: "
+            + TestProject.rules("ko")
+            + "\ntargets: {unsafe: "
+            + prompts / 20
+            + ", safe: "
+            + prompts / 20
+            + ", per_call: 1}\n"
+            + "teacher:\n  model: bench-model\n  api_key_env: "
+            + KEY_VAR
+            + "\n  concurrency: 32\n  timeout_seconds: 2\n"
+            + extra);
+  }
+
+  private static GuardsynthProcess start(Path config, String... args) throws IOException {
+    return GuardsynthProcess.start(config.getParent().resolve("logs"), ENV, args);
+  }
+
+  void faults() throws Exception {
+    try (FakeOpenAiServer server = server("bench-generate")) {
+      Path config = config("tolerant", "  failure_tolerance: 0.01\n");
+      Path prompts = config.getParent().resolve("prompts.jsonl");
+      start(config, "plan", "--config", config.toString(), "-o", prompts.toString()).waitFor(120);
+      Path out = config.getParent().resolve("out/candidates.jsonl");
+      long t0 = System.nanoTime();
+      GuardsynthProcess gen =
+          start(
+              config,
+              "generate",
+              "--config",
+              config.toString(),
+              "--base-url",
+              server.baseUrl(),
+              "--in",
+              prompts.toString(),
+              "-o",
+              out.toString());
+      int code = gen.waitFor(1800);
+      Set<String> withCandidates = new HashSet<>();
+      if (Files.exists(out)) {
+        for (String line : Files.readAllLines(out)) {
+          withCandidates.add(Json.MAPPER.readTree(line).at("/source/prompt_id").asText());
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "generate, failure_tolerance 0.01: %d prompts, exit %d; %d answered (journal), %d listed"
+              + " in failures.jsonl; candidates from %d prompts (the bank repeats itself at one"
+              + " question per call, so most replies are exact repeats); %d requests sent, %.1f s%n",
+          Files.readAllLines(prompts).size(),
+          code,
+          journalKeys(out.resolveSibling("responses.jsonl")).size(),
+          lines(out.resolveSibling("failures.jsonl")),
+          withCandidates.size(),
+          server.requests().size(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    try (FakeOpenAiServer server = server("bench-strict")) {
+      Path config = config("strict", "  max_retries: 1\n");
+      Path prompts = config.getParent().resolve("prompts.jsonl");
+      start(config, "plan", "--config", config.toString(), "-o", prompts.toString()).waitFor(120);
+      Path out = config.getParent().resolve("out/candidates.jsonl");
+      String[] args = {
+        "generate",
+        "--config",
+        config.toString(),
+        "--base-url",
+        server.baseUrl(),
+        "--in",
+        prompts.toString(),
+        "-o",
+        out.toString()
+      };
+      int first = start(config, args).waitFor(1800);
+      Set<String> journalled = journalKeys(out.resolveSibling("responses.jsonl"));
+      long failed = lines(out.resolveSibling("failures.jsonl"));
+      int before = server.requests().size();
+      int second = start(config, args).waitFor(1800);
+      List<String> resent = new ArrayList<>();
+      server
+          .requests()
+          .subList(before, server.requests().size())
+          .forEach(b -> resent.add(keyOf(b)));
+      System.out.printf(
+          Locale.ROOT,
+          "generate, no tolerance (max_retries 1): exit %d with %d answered and %d failed; the same"
+              + " command again sent %d requests (%d distinct), %d of them already answered; exit"
+              + " %d%n",
+          first,
+          journalled.size(),
+          failed,
+          resent.size(),
+          new HashSet<>(resent).size(),
+          resent.stream().filter(journalled::contains).count(),
+          second);
+    }
+    try (FakeOpenAiServer server = server("bench-run")) {
+      Path config = config("run", "  failure_tolerance: 0.01\n");
+      long t0 = System.nanoTime();
+      GuardsynthProcess run =
+          start(config, "run", "--config", config.toString(), "--base-url", server.baseUrl());
+      int code = run.waitFor(3600);
+      Path dir = config.getParent().resolve("output/run");
+      long generateFailed = 0;
+      long labelFailed = 0;
+      if (Files.exists(dir.resolve("failures.jsonl"))) {
+        for (String line : Files.readAllLines(dir.resolve("failures.jsonl"))) {
+          if (Json.MAPPER.readTree(line).get("stage").asText().equals("generate")) {
+            generateFailed++;
+          } else {
+            labelFailed++;
+          }
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "run, failure_tolerance 0.01: exit %d; %d generation prompts, %d failed; %d labeled, %d"
+              + " label requests failed; %d requests sent; %.1f s%n",
+          code,
+          lines(dir.resolve("prompts.jsonl")),
+          generateFailed,
+          lines(dir.resolve("labeled.jsonl")),
+          labelFailed,
+          server.requests().size(),
+          (System.nanoTime() - t0) / 1e9);
+      if (code != 0) {
+        String[] err = run.err().split("\n");
+        System.out.println("run: stderr tail: " + err[err.length - 1]);
+      }
+    }
+  }
+
+  static String keyOf(JsonNode body) {
+    List<ChatMessage> messages = new ArrayList<>();
+    body.get("messages")
+        .forEach(
+            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
+    return new TeacherRequest(
+            body.get("model").asText(),
+            messages,
+            body.get("temperature").asDouble(),
+            body.get("max_tokens").asInt(),
+            body.get("seed").asInt())
+        .key();
+  }
+
+  static Set<String> journalKeys(Path journal) throws IOException {
+    Set<String> keys = new HashSet<>();
+    if (Files.exists(journal)) {
+      for (String line : Files.readAllLines(journal)) {
+        keys.add(Json.MAPPER.readTree(line).get("key").asText());
+      }
+    }
+    return keys;
+  }
+
+  private static long lines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var stream = Files.lines(file)) {
+      return stream.count();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    String what = "faults";
+    int prompts = 2000;
+    Path work = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--prompts" -> prompts = Integer.parseInt(args[++i]);
+        case "--work" -> work = Path.of(args[++i]);
+        default -> what = args[i];
+      }
+    }
+    if (work == null) {
+      work = Files.createTempDirectory("guardsynth-bench-");
+    }
+    System.out.println("bench stages: work folder " + work);
+    StagesBench bench = new StagesBench(work, prompts);
+    switch (what) {
+      case "faults" -> bench.faults();
+      default -> {
+        System.err.println("usage: scripts/bench stages [faults] [--prompts N]");
+        System.exit(2);
+      }
+    }
+  }
+}
