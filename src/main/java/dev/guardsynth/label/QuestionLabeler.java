@@ -398,16 +398,22 @@ public final class QuestionLabeler {
       };
     }
 
-    /** Rejects every question of a batch whose request failed for good. */
+    /**
+     * Rejects every question of a batch whose request failed for good, and lists the request once
+     * (its id: the batch's question ids, comma-separated), so the failure tolerance counts
+     * requests, as for every other stage.
+     */
     private Consumer<RequestRunner.Failure> failedBatch(List<Integer> batch, String task) {
       return failure -> {
+        List<String> ids = batch.stream().map(i -> questions.get(i).id()).toList();
+        failures.accept(FailedRequest.of("label", String.join(",", ids), failure));
         for (int i : batch) {
-          String id = questions.get(i).id();
-          failures.accept(FailedRequest.of("label", id, failure));
           kept[i] = null;
           dropped[i] =
               new Rejected(
-                  id, "request_failed", task + " request failed for good: " + failure.message());
+                  questions.get(i).id(),
+                  "request_failed",
+                  task + " request failed for good: " + failure.message());
         }
       };
     }

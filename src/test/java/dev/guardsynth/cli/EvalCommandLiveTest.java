@@ -254,7 +254,10 @@ class EvalCommandLiveTest {
     Files.write(train, lines);
 
     List<List<String>> shotsPerRun = new ArrayList<>();
+    int runs = 0;
     for (String seed : List.of("42", "42", "7")) {
+      // A journal per run, so every run asks the server instead of replaying the one before.
+      Path journal = dir.resolve("journal-" + runs++ + ".jsonl");
       try (FakeGuardServer server = FakeGuardServer.start(new ScriptedGuard())) {
         CliResult r =
             CliResult.run(
@@ -274,7 +277,9 @@ class EvalCommandLiveTest {
                 "--shots-from",
                 train.toString(),
                 "--shots-seed",
-                seed);
+                seed,
+                "--journal",
+                journal.toString());
         assertEquals(0, r.exitCode(), r.err());
         List<List<String>> shots = new ArrayList<>();
         for (JsonNode body : server.bodies()) {
