@@ -21,8 +21,9 @@ final class CommonOptions {
   static final class Verbosity {
     @Option(
         names = {"-v", "--verbose"},
-        description = "Log debug detail to stderr.")
-    boolean verbose;
+        description =
+            "Log guardsynth's debug detail to stderr; -vv adds the libraries' (HTTP client, TLS).")
+    boolean[] verbose = new boolean[0];
 
     @Option(names = "--quiet", description = "Log only warnings and errors.")
     boolean quiet;
@@ -33,9 +34,14 @@ final class CommonOptions {
       description = "Print the stack trace of an error.")
   boolean stacktrace;
 
+  /** Sends logs to stderr at the verbosity the options ask for. */
+  void configureLogging() {
+    Main.configureLogging(verbosity.verbose.length, verbosity.quiet);
+  }
+
   /** Sets up logging and loads the config; call first in every command. */
   GuardsynthConfig load() {
-    Main.configureLogging(verbosity.verbose, verbosity.quiet);
+    configureLogging();
     if (config != null) {
       return ConfigLoader.load(config);
     }

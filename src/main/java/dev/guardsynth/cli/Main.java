@@ -1,10 +1,13 @@
 package dev.guardsynth.cli;
 
 import dev.guardsynth.config.ConfigException;
+import dev.guardsynth.data.FileErrors;
 import dev.guardsynth.data.InputException;
+import dev.guardsynth.data.Secrets;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +110,7 @@ public final class Main {
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
     boolean stacktrace = parsed != null && hasStacktraceFlag(parsed);
-    String message = message(e);
+    String message = Secrets.redact(message(e));
     err.println("guardsynth " + cli.getCommandName() + ": " + message);
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
@@ -117,7 +120,9 @@ public final class Main {
       err.println("resume with: " + resumeCommand(parsed, List.of()));
     }
     if (stacktrace) {
-      e.printStackTrace(err);
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.redact(trace.toString()));
     } else if (exitCode(e) == FAILED && !(e instanceof TeacherException)) {
       err.println("(run again with -x to see the stack trace)");
     }
@@ -133,7 +138,9 @@ public final class Main {
     StringBuilder cmd = new StringBuilder("guardsynth");
     List<String> args = new ArrayList<>(parsed.originalArgs());
     args.addAll(extra);
-    for (String arg : args) {
+    for (String given : args) {
+      // A --base-url with credentials is shown without them (as ***): put them back to resume.
+      String arg = Secrets.redact(given);
       cmd.append(' ')
           .append(
               arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
@@ -152,7 +159,7 @@ public final class Main {
 
   private static String message(Throwable e) {
     if (e instanceof UncheckedIOException u && u.getCause() != null) {
-      return u.getMessage() + ": " + u.getCause().getMessage();
+      return FileErrors.describe(u.getMessage(), u.getCause());
     }
     if (e instanceof InterruptedException) {
       return "interrupted";
@@ -160,8 +167,12 @@ public final class Main {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
-  /** Sends System.Logger output to stderr, one line per event, at the chosen verbosity. */
-  static void configureLogging(boolean verbose, boolean quiet) {
+  /**
+   * Sends System.Logger output to stderr, one line per event, with URLs' credentials removed.
+   * {@code verbose} 1 ({@code -v}) shows guardsynth's own debug lines; 2 ({@code -vv}) also those
+   * of the libraries (HTTP client, TLS, Lucene), which run to thousands of lines per run.
+   */
+  static void configureLogging(int verbose, boolean quiet) {
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     ConsoleHandler handler = new ConsoleHandler(); // writes to System.err
@@ -171,15 +182,15 @@ public final class Main {
           public String format(LogRecord r) {
             String text = formatMessage(r);
             String prefix = r.getLevel().intValue() >= Level.WARNING.intValue() ? "warning: " : "";
-            return prefix + text + System.lineSeparator();
+            return Secrets.redact(prefix + text) + System.lineSeparator();
           }
         });
-    Level level = quiet ? Level.WARNING : verbose ? Level.FINE : Level.INFO;
-    handler.setLevel(level);
+    Level level = quiet ? Level.WARNING : verbose > 0 ? Level.FINE : Level.INFO;
+    handler.setLevel(verbose > 1 ? Level.ALL : level);
     root.addHandler(handler);
-    // Only our own loggers speak at INFO; libraries stay at WARNING unless -v.
-    root.setLevel(verbose ? Level.FINE : Level.WARNING);
+    // Only our own loggers speak at INFO (FINE with -v); libraries stay at WARNING unless -vv.
+    root.setLevel(verbose > 1 ? Level.ALL : Level.WARNING);
     GUARDSYNTH_LOGGER.setLevel(level);
-    LUCENE_VECTORIZATION.setLevel(verbose ? Level.FINE : Level.SEVERE);
+    LUCENE_VECTORIZATION.setLevel(verbose > 1 ? Level.FINE : Level.SEVERE);
   }
 }

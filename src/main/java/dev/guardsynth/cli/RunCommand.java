@@ -65,7 +65,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
     if (runName != null) {
-      config = config.withName(runName);
+      try {
+        config = config.withName(runName);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--run-" + e.getMessage()); // the message starts "name: "
+      }
     }
     if (mode != null) {
       try {

@@ -43,7 +43,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Main.configureLogging(common.verbosity.verbose, common.verbosity.quiet);
+    common.configureLogging();
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.write(report) + "\n" : RunStats.render(report));

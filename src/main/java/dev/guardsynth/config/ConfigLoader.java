@@ -6,14 +6,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.guardsynth.data.FileErrors;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -118,19 +125,30 @@ public final class ConfigLoader {
 
   /** Reads a YAML file into {@code type}, turning every problem into a located message. */
   public static <T> T read(Path file, Class<T> type, Map<String, String> env) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file; check the path (or run 'guardsynth init')");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    return read(
+        file,
+        type,
+        env,
+        type == GuardsynthConfig.class
+            ? "a config holds sections such as teacher, targets and export; see"
+                + " examples/demo/guardsynth.yaml or run 'guardsynth init'"
+            : "see the files under rules/ for what it holds");
+  }
+
+  /**
+   * Reads a YAML file into {@code type}; {@code contents} says what the file must hold, for the
+   * message when it is empty.
+   */
+  public static <T> T read(Path file, Class<T> type, Map<String, String> env, String contents) {
+    String text = readText(file);
     String expanded = expand(file, text, env);
+    if (expanded.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+      throw new ConfigException(file + ": the file is empty; " + contents);
+    }
     try {
       T value = YAML.readValue(expanded, type);
       if (value == null) {
-        throw new ConfigException(file + ": the file is empty; see examples/demo/guardsynth.yaml");
+        throw new ConfigException(file + ": the file is empty; " + contents);
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
@@ -146,10 +164,55 @@ public final class ConfigLoader {
               + allowed,
           e);
     } catch (JsonMappingException e) {
-      throw new ConfigException(where(file, e) + describe(e), e);
+      throw new ConfigException(where(file, e) + describe(e, expanded), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(where(file, e) + "not valid YAML: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * The file's text: strictly UTF-8 (a bad byte is an error at its line, never silently replaced),
+   * a leading byte order mark dropped.
+   */
+  private static String readText(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file; check the path (or run 'guardsynth init')");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + FileErrors.reason(e), e);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(in)
+              .toString();
+    } catch (CharacterCodingException e) {
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < in.position(); i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw new ConfigException(
+          file
+              + ":"
+              + line
+              + ": not valid UTF-8: byte 0x"
+              + String.format("%02X", bytes[in.position()] & 0xFF)
+              + " at byte "
+              + (in.position() - lineStart + 1)
+              + " of the line; save the file as UTF-8");
+    }
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** Expands {@code ${VAR}} outside comment lines; an unset variable is an error. */
@@ -208,17 +271,38 @@ public final class ConfigLoader {
   }
 
   private static String where(Path file, JsonProcessingException e) {
-    // The token's start (the value next to the key) reads better than where the parser stopped.
-    JsonLocation loc =
-        e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
-                && p.currentTokenLocation() != null
-                && p.currentTokenLocation().getLineNr() > 0
-            ? p.currentTokenLocation()
-            : e.getLocation();
+    JsonLocation loc = location(e);
     if (loc == null || loc.getLineNr() < 1) {
       return file + ": ";
     }
     return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static JsonLocation location(JsonProcessingException e) {
+    // The token's start (the value next to the key) reads better than where the parser stopped.
+    return e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+            && p.currentTokenLocation() != null
+            && p.currentTokenLocation().getLineNr() > 0
+        ? p.currentTokenLocation()
+        : e.getLocation();
+  }
+
+  /** The YAML value written at {@code loc}, as the user typed it, for a message. */
+  private static String valueAt(String text, JsonLocation loc) {
+    String[] lines = text.split("\n", -1);
+    if (loc == null || loc.getLineNr() < 1 || loc.getLineNr() > lines.length) {
+      return "the value";
+    }
+    String line = lines[loc.getLineNr() - 1];
+    String value = line.substring(Math.min(line.length(), Math.max(0, loc.getColumnNr() - 1)));
+    int comment = value.indexOf(" #");
+    value = (comment < 0 ? value : value.substring(0, comment)).strip();
+    if (value.isEmpty()) {
+      return "the value";
+    }
+    return value.startsWith("[") || value.startsWith("- ")
+        ? "a list"
+        : value.startsWith("{") ? "a section" : "\"" + value.replaceAll("^[\"']|[\"']$", "") + "\"";
   }
 
   private static String keyPath(JsonMappingException e, String last) {
@@ -233,7 +317,7 @@ public final class ConfigLoader {
     return last == null ? prefix : (prefix.isEmpty() ? last : prefix + "." + last);
   }
 
-  private static String describe(JsonMappingException e) {
+  private static String describe(JsonMappingException e, String text) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -243,9 +327,73 @@ public final class ConfigLoader {
       // Our own validation messages start with the key inside the section.
       return (path.isEmpty() ? "" : path + ".") + iae.getMessage();
     }
+    String wrongType = wrongType(e, text);
+    if (wrongType != null) {
+      return (path.isEmpty() ? "" : path + ": ") + wrongType;
+    }
     String why =
         root instanceof JsonProcessingException p ? p.getOriginalMessage() : root.getMessage();
     return (path.isEmpty() ? "" : path + ": ") + firstLine(why);
+  }
+
+  /**
+   * A value of the wrong type, said in the user's terms ({@code "ten" is not a whole number})
+   * rather than Jackson's ({@code Cannot deserialize value of type java.lang.Integer}); null when
+   * {@code e} is about something else.
+   */
+  private static String wrongType(JsonMappingException e, String text) {
+    if (!(e instanceof MismatchedInputException m) || m.getTargetType() == null) {
+      return null;
+    }
+    Class<?> target = m.getTargetType();
+    String wanted;
+    if (target == Integer.class
+        || target == int.class
+        || target == Long.class
+        || target == long.class
+        || target == Short.class
+        || target == short.class) {
+      wanted = "a whole number";
+    } else if (target == Double.class
+        || target == double.class
+        || target == Float.class
+        || target == float.class) {
+      wanted = "a number";
+    } else if (target == Boolean.class || target == boolean.class) {
+      wanted = "true or false";
+    } else if (Collection.class.isAssignableFrom(target) || target.isArray()) {
+      wanted = "a list (such as [a, b])";
+    } else if (Map.class.isAssignableFrom(target) || target.isRecord()) {
+      wanted = "a section of keys (key: value on the lines below, indented)";
+    } else if (target == String.class) {
+      wanted = "text";
+    } else {
+      return null;
+    }
+    String given;
+    if (m instanceof InvalidFormatException f && f.getValue() != null) {
+      given = f.getValue() instanceof String str ? "\"" + str + "\"" : String.valueOf(f.getValue());
+    } else if (m.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+        && p.currentToken() != null) {
+      given =
+          switch (p.currentToken()) {
+            case START_ARRAY -> "a list";
+            case START_OBJECT -> "a section";
+            case VALUE_STRING -> "\"" + text(p) + "\"";
+            default -> text(p);
+          };
+    } else {
+      given = valueAt(text, location(e));
+    }
+    return given + " is not " + wanted;
+  }
+
+  private static String text(com.fasterxml.jackson.core.JsonParser p) {
+    try {
+      return p.getText();
+    } catch (IOException e) {
+      return "the value";
+    }
   }
 
   private static String firstLine(String s) {

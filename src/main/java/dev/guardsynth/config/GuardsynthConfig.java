@@ -32,12 +32,14 @@ public record GuardsynthConfig(
     BudgetConfig budget,
     String axes) {
   public GuardsynthConfig {
-    name = Check.orDefault(name, "default");
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+    name = name == null ? "default" : name;
+    // The name is a folder under output/: nothing that climbs out of it or hides in it.
+    if (!name.matches("[A-Za-z0-9._-]{1,64}") || name.equals(".") || name.equals("..")) {
       throw new IllegalArgumentException(
           "name: '"
               + name
-              + "' is not allowed; use letters, digits, '.', '_' or '-' (a folder name)");
+              + "' is not allowed; a run name is a folder name: 1 to 64 letters, digits, '.', '_'"
+              + " or '-', not '.' or '..' (such as my-dataset_v2)");
     }
     teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     taxonomy = Check.orDefault(taxonomy, "rules/taxonomy.yaml");

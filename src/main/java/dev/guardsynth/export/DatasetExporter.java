@@ -75,12 +75,32 @@ public final class DatasetExporter {
   }
 
   /**
-   * Writes the dataset folder. Bad input (a repeated id, a category outside the taxonomy, a missing
-   * response when the respond task is on) is an {@link InputException} before anything is written;
-   * the manifest is written last, so a folder without one is incomplete.
+   * Writes the dataset folder as a whole: the files go into a fresh folder beside {@code
+   * datasetDir} that then replaces it (see {@link DatasetFolder}), so a kill at any moment leaves
+   * the previous dataset or this one, never a mix. Bad input (no questions while {@code datasetDir}
+   * holds a dataset, a repeated id, a category outside the taxonomy, a missing response when the
+   * respond task is on) is an {@link InputException} before anything is written.
    */
   public ExportResult write(List<Labeled> questions, Path datasetDir) {
+    DatasetFolder folder = DatasetFolder.of(datasetDir);
+    folder.recover();
+    long existing = folder.questions();
+    if (questions.isEmpty() && existing != 0) {
+      throw new InputException(
+          "no questions to export; "
+              + datasetDir
+              + " holds a dataset"
+              + (existing > 0 ? " of " + existing + " questions" : "")
+              + ", left as it was: an empty export never replaces one. Check the"
+              + " input file (or delete the folder to export an empty dataset on purpose)");
+    }
     check(questions);
+    ExportResult[] result = new ExportResult[1];
+    folder.replace(staging -> result[0] = writeFiles(questions, staging));
+    return result[0];
+  }
+
+  private ExportResult writeFiles(List<Labeled> questions, Path datasetDir) {
     int[] cluster =
         NearDuplicates.clusters(
             questions.stream().map(Labeled::text).toList(), options.nearDuplicateThreshold());
@@ -111,7 +131,6 @@ public final class DatasetExporter {
         files.add(file.getFileName().toString());
       }
     }
-    removeStale(datasetDir, extension);
     DatasetStats stats = stats(questions, splits, cluster, records);
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
@@ -259,21 +278,6 @@ public final class DatasetExporter {
     }
     AtomicFile.writeString(file, text.toString());
     return questions.size();
-  }
-
-  /** Deletes split files of the other formats, so the folder holds only this export. */
-  private static void removeStale(Path dir, String extension) {
-    for (Split split : Split.values()) {
-      for (String other : List.of(".jsonl", ".csv")) {
-        if (!other.equals(extension)) {
-          try {
-            Files.deleteIfExists(dir.resolve(split.json() + other));
-          } catch (IOException e) {
-            throw new UncheckedIOException("deleting " + dir.resolve(split.json() + other), e);
-          }
-        }
-      }
-    }
   }
 
   private DatasetStats stats(

@@ -6,6 +6,7 @@ import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.data.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ public final class RunLog {
         root.remove("stages");
       }
     }
-    JsonNode configNode = Json.MAPPER.valueToTree(config);
+    // The config holds no keys, but a base_url may carry credentials: stored without them.
+    JsonNode configNode = readTree(Secrets.redact(Json.write(config)));
     root.put("tool_version", ToolVersion.get());
     root.put("name", config.name());
     root.put("config_hash", Ids.sha256Hex(Json.write(configNode)));
@@ -54,6 +56,14 @@ public final class RunLog {
       root.putObject("stages");
     }
     return new RunLog(file, clock, root);
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("re-reading the config as JSON", e);
+    }
   }
 
   public String configHash() {

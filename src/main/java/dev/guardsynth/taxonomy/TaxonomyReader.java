@@ -20,7 +20,13 @@ public final class TaxonomyReader {
    * snake_case, groups must be declared, each category needs an English name and a description.
    */
   public static Taxonomy read(Path file) {
-    Taxonomy taxonomy = ConfigLoader.read(file, Taxonomy.class, Map.of());
+    Taxonomy taxonomy =
+        ConfigLoader.read(
+            file,
+            Taxonomy.class,
+            Map.of(),
+            "a taxonomy holds 'groups' and a list of 'categories', each with id, group, names and"
+                + " description; see rules/taxonomy.yaml");
     if (taxonomy.categories().isEmpty()) {
       throw new ConfigException(
           file + ": categories: the list is empty; add at least one category");

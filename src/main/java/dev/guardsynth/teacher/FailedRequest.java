@@ -13,6 +13,10 @@ package dev.guardsynth.teacher;
  */
 public record FailedRequest(
     String stage, String id, String key, String kind, String message, int attempts) {
+  public FailedRequest {
+    message = dev.guardsynth.data.Secrets.redact(message); // messages name the teacher's URL
+  }
+
   public static FailedRequest of(String stage, String id, RequestRunner.Failure failure) {
     return new FailedRequest(
         stage,

@@ -2,6 +2,7 @@ package dev.guardsynth.teacher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.guardsynth.data.ChatMessage;
+import dev.guardsynth.data.Secrets;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -204,11 +205,17 @@ public final class LangChainTeacher implements Teacher {
   }
 
   private String where(TeacherRequest request) {
-    return "teacher '" + provider + "' at " + baseUrl + " (model '" + request.model() + "')";
+    return "teacher '"
+        + provider
+        + "' at "
+        + Secrets.redactUrl(baseUrl)
+        + " (model '"
+        + request.model()
+        + "')";
   }
 
   @Override
   public String describe() {
-    return baseUrl;
+    return Secrets.redactUrl(baseUrl);
   }
 }

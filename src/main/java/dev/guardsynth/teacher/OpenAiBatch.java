@@ -13,6 +13,7 @@ import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FilePurpose;
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.data.Secrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -226,11 +227,11 @@ public final class OpenAiBatch implements AutoCloseable {
   }
 
   String where(String model) {
-    return "teacher 'openai' at " + baseUrl + " (model '" + model + "')";
+    return "teacher 'openai' at " + Secrets.redactUrl(baseUrl) + " (model '" + model + "')";
   }
 
   private <T> T call(String what, Callable<T> action) throws TeacherException {
-    String where = "teacher 'openai' at " + baseUrl + ", " + what;
+    String where = "teacher 'openai' at " + Secrets.redactUrl(baseUrl) + ", " + what;
     try {
       return action.call();
     } catch (OpenAIServiceException e) {

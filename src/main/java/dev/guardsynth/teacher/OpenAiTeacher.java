@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.moderations.ModerationCreateParams;
 import com.openai.models.moderations.ModerationCreateResponse;
 import dev.guardsynth.data.ChatMessage;
+import dev.guardsynth.data.Secrets;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -259,7 +260,7 @@ public final class OpenAiTeacher implements Teacher {
   }
 
   private String where(String model) {
-    return "teacher 'openai' at " + baseUrl + " (model '" + model + "')";
+    return "teacher 'openai' at " + Secrets.redactUrl(baseUrl) + " (model '" + model + "')";
   }
 
   /** {@code text} with every occurrence of the key replaced, in case a server echoes it. */
@@ -289,7 +290,7 @@ public final class OpenAiTeacher implements Teacher {
 
   @Override
   public String describe() {
-    return baseUrl;
+    return Secrets.redactUrl(baseUrl);
   }
 
   @Override
