@@ -228,20 +228,15 @@ final class EvalCommand implements Callable<Integer> {
     TeacherConfig limits;
     try {
       limits =
-          new TeacherConfig(
-              "openai",
-              baseUrl,
-              model,
-              null,
-              0.0,
-              live.maxTokens,
-              live.timeoutSeconds,
-              live.concurrency,
-              null,
-              null,
-              live.maxRetries,
-              null,
-              null);
+          TeacherConfig.builder()
+              .baseUrl(baseUrl)
+              .model(model)
+              .temperature(0.0)
+              .maxTokens(live.maxTokens)
+              .timeoutSeconds(live.timeoutSeconds)
+              .concurrency(live.concurrency)
+              .maxRetries(live.maxRetries)
+              .build();
     } catch (IllegalArgumentException e) {
       // TeacherConfig names its YAML keys; say which flag the user gave instead.
       String message = e.getMessage();

@@ -72,8 +72,8 @@ final class ExportCommand implements Callable<Integer> {
     try {
       export =
           new ExportConfig(
-              tasks != null ? tasks : e.tasks(),
-              format != null ? format : e.format(),
+              tasks != null ? tasks.stream().map(ExportConfig.Task::of).toList() : e.tasks(),
+              format != null ? ExportConfig.Format.of(format) : e.format(),
               e.splits(),
               seed != null ? seed : e.seed());
     } catch (IllegalArgumentException bad) {

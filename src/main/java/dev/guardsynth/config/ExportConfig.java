@@ -1,25 +1,63 @@
 package dev.guardsynth.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the export stage writes.
  *
- * @param tasks {@code detect} and/or {@code respond}
- * @param format {@code chat}, {@code flat} or {@code csv}
+ * @param tasks which records each question gives
+ * @param format how the records are written
  * @param splits train/validation/test fractions; they must add up to 1
  * @param seed seed for the deterministic split assignment
  */
-public record ExportConfig(List<String> tasks, String format, Splits splits, Long seed) {
-  public static final List<String> TASKS = List.of("detect", "respond");
-  public static final List<String> FORMATS = List.of("chat", "flat", "csv");
+public record ExportConfig(List<Task> tasks, Format format, Splits splits, Long seed) {
+
+  /** What a record teaches; the YAML and command-line spelling is the lower-case name. */
+  public enum Task {
+    /** Classify a question: label and category. */
+    DETECT,
+    /** Answer a question safely: the safeguard response. */
+    RESPOND;
+
+    @JsonCreator
+    public static Task of(String name) {
+      return Check.choice("tasks", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How records are written; the YAML and command-line spelling is the lower-case name. */
+  public enum Format {
+    /** JSONL of system/user/assistant messages, one record per task. */
+    CHAT,
+    /** JSONL of one flat object per question. */
+    FLAT,
+    /** One CSV row per question. */
+    CSV;
+
+    @JsonCreator
+    public static Format of(String name) {
+      return Check.choice("format", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public ExportConfig {
-    tasks = tasks == null || tasks.isEmpty() ? List.of("detect") : List.copyOf(tasks);
-    for (String task : tasks) {
-      Check.oneOf("tasks", task, "detect", TASKS);
-    }
-    format = Check.oneOf("format", format, "chat", FORMATS);
+    tasks = tasks == null || tasks.isEmpty() ? List.of(Task.DETECT) : List.copyOf(tasks);
+    format = format == null ? Format.CHAT : format;
     splits = splits == null ? new Splits(null, null, null) : splits;
     seed = seed == null ? 42L : seed;
   }

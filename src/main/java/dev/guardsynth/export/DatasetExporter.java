@@ -115,16 +115,16 @@ public final class DatasetExporter {
       bySplit.get(splits.get(q.id())).add(q);
     }
 
-    String extension = config.format().equals("csv") ? ".csv" : ".jsonl";
+    String extension = config.format() == ExportConfig.Format.CSV ? ".csv" : ".jsonl";
     Map<String, Long> records = new LinkedHashMap<>();
     List<String> files = new ArrayList<>();
     for (Split split : Split.values()) {
       Path file = datasetDir.resolve(split.json() + extension);
       long written =
           switch (config.format()) {
-            case "chat" -> writeChat(bySplit.get(split), split, file);
-            case "flat" -> writeFlat(bySplit.get(split), split, file);
-            default -> writeCsv(bySplit.get(split), split, file, axisKeys(questions));
+            case CHAT -> writeChat(bySplit.get(split), split, file);
+            case FLAT -> writeFlat(bySplit.get(split), split, file);
+            case CSV -> writeCsv(bySplit.get(split), split, file, axisKeys(questions));
           };
       records.put(split.json(), written);
       if (written > 0) {
@@ -143,7 +143,7 @@ public final class DatasetExporter {
 
   private void check(List<Labeled> questions) {
     Set<String> ids = new HashSet<>();
-    boolean respond = config.tasks().contains("respond");
+    boolean respond = config.tasks().contains(ExportConfig.Task.RESPOND);
     for (Labeled q : questions) {
       if (!ids.add(q.id())) {
         throw new InputException(
@@ -175,7 +175,7 @@ public final class DatasetExporter {
   private long writeChat(List<Labeled> questions, Split split, Path file) {
     try (JsonlWriter out = JsonlWriter.create(file)) {
       for (Labeled q : questions) {
-        for (String task : config.tasks()) {
+        for (ExportConfig.Task task : config.tasks()) {
           out.write(chatRecord(q, task, split));
         }
       }
@@ -184,11 +184,11 @@ public final class DatasetExporter {
     }
   }
 
-  private ChatRecord chatRecord(Labeled q, String task, Split split) {
-    boolean detect = task.equals("detect");
+  private ChatRecord chatRecord(Labeled q, ExportConfig.Task task, Split split) {
+    boolean detect = task == ExportConfig.Task.DETECT;
     return new ChatRecord(
         q.id(),
-        task,
+        task.toString(),
         split.json(),
         q.label(),
         q.category(),
@@ -217,7 +217,7 @@ public final class DatasetExporter {
       String response) {}
 
   private long writeFlat(List<Labeled> questions, Split split, Path file) {
-    boolean respond = config.tasks().contains("respond");
+    boolean respond = config.tasks().contains(ExportConfig.Task.RESPOND);
     try (JsonlWriter out = JsonlWriter.create(file)) {
       for (Labeled q : questions) {
         out.write(
@@ -246,7 +246,7 @@ public final class DatasetExporter {
   }
 
   private long writeCsv(List<Labeled> questions, Split split, Path file, List<String> axisKeys) {
-    boolean respond = config.tasks().contains("respond");
+    boolean respond = config.tasks().contains(ExportConfig.Task.RESPOND);
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
     columns.addAll(axisKeys);
     if (respond) {
@@ -335,8 +335,8 @@ public final class DatasetExporter {
     return new DatasetStats(
         options.name(),
         config.seed(),
-        config.format(),
-        config.tasks(),
+        config.format().toString(),
+        config.tasks().stream().map(ExportConfig.Task::toString).toList(),
         questions.size(),
         records.values().stream().mapToLong(Long::longValue).sum(),
         splitCounts,

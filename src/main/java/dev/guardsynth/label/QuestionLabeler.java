@@ -270,7 +270,7 @@ public final class QuestionLabeler {
         kept[i] = judged;
         return;
       }
-      boolean relabel = config.onDisagree().equals("relabel");
+      boolean relabel = config.onDisagree() == LabelConfig.OnDisagree.RELABEL;
       disagreed[i] =
           new Disagreement(
               c.id(),

@@ -68,7 +68,7 @@ public record RunPlan(
   static RunPlan estimate(
       GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages, List<String> notes) {
     TeacherConfig teacher = config.teacher();
-    boolean batch = teacher.mode().equals("batch");
+    boolean batch = teacher.mode() == TeacherConfig.Mode.BATCH;
     Ledger ledger = new Ledger(teacher, config.budget());
     List<StagePlan> plans = new ArrayList<>();
     long sendRequests = 0;
@@ -133,7 +133,7 @@ public record RunPlan(
     }
     return new RunPlan(
         dir.root().toString(),
-        teacher.mode(),
+        teacher.mode().toString(),
         plans,
         config.budget(),
         ledger.spent(),

@@ -214,30 +214,13 @@ public final class OpenAiTeacher implements Teacher {
   }
 
   static TeacherException fromStatus(String where, OpenAIServiceException e, String apiKey) {
-    int status = e.statusCode();
-    String message = where + " answered HTTP " + status;
-    TeacherException.Kind kind;
-    if (status == 401 || status == 403) {
-      kind = TeacherException.Kind.AUTH;
-      message += "; check the API key";
-    } else if (status == 429) {
-      kind = TeacherException.Kind.RATE_LIMITED;
-    } else if (status >= 500) {
-      kind = TeacherException.Kind.SERVER;
-    } else if (status == 408) {
-      kind = TeacherException.Kind.TIMEOUT;
-    } else {
-      kind = TeacherException.Kind.BAD_REQUEST;
-      message +=
-          ": " + scrub(firstLine(e.getMessage()), apiKey) + "; check the model name and parameters";
-    }
-    // The provider's error body for a rejected key may echo part of the key, so it is not kept as
-    // the cause (whose message -x would print).
-    return new TeacherException(
-        kind,
-        message,
+    return TeacherException.forStatus(
+        where,
+        e.statusCode(),
+        e.getMessage(),
         retryAfter(e.headers().values("retry-after")),
-        kind == TeacherException.Kind.AUTH ? null : e);
+        apiKey,
+        e);
   }
 
   /** Reads Retry-After as seconds or an HTTP date; null when absent or unreadable. */

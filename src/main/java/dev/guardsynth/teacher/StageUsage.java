@@ -52,21 +52,6 @@ public record StageUsage(
         0);
   }
 
-  /** The same usage with its costs replaced (rounded for a report, say). */
-  public StageUsage withCosts(double costUsd, double sentCostUsd) {
-    return new StageUsage(
-        requests,
-        fromJournal,
-        sent,
-        failed,
-        retries,
-        inputTokens,
-        outputTokens,
-        costUsd,
-        sentCostUsd,
-        cachedInputTokens);
-  }
-
   public StageUsage plus(StageUsage o) {
     return new StageUsage(
         requests + o.requests,
@@ -79,6 +64,21 @@ public record StageUsage(
         costUsd + o.costUsd,
         sentCostUsd + o.sentCostUsd,
         cachedInputTokens + o.cachedInputTokens);
+  }
+
+  /** The same with costs to the micro-dollar, so run.json shows 0.001771, not 0.00177059999. */
+  public StageUsage rounded() {
+    return new StageUsage(
+        requests,
+        fromJournal,
+        sent,
+        failed,
+        retries,
+        inputTokens,
+        outputTokens,
+        Math.round(costUsd * 1e6) / 1e6,
+        Math.round(sentCostUsd * 1e6) / 1e6,
+        cachedInputTokens);
   }
 
   public long tokens() {

@@ -39,7 +39,11 @@ class GoldReaderTest {
             Candidate.of(POLITE, Label.SAFE, "privacy_violation", "g", "en", source()),
             Candidate.of(BREAD, Label.SAFE, "crime_advice", "g", "en", source()));
     ExportConfig everythingToTest =
-        new ExportConfig(List.of("detect"), "chat", new ExportConfig.Splits(0.0, 0.0, 1.0), 42L);
+        new ExportConfig(
+            List.of(ExportConfig.Task.DETECT),
+            ExportConfig.Format.CHAT,
+            new ExportConfig.Splits(0.0, 0.0, 1.0),
+            42L);
     new DatasetExporter(
             everythingToTest,
             TaxonomyReader.read(TestProject.ROOT.resolve("rules/taxonomy.yaml")),

@@ -44,7 +44,11 @@ class DatasetExporterTest {
 
   static DatasetExporter exporter(String format, long seed, String... tasks) {
     return new DatasetExporter(
-        new ExportConfig(List.of(tasks), format, SPLITS, seed),
+        new ExportConfig(
+            Stream.of(tasks).map(ExportConfig.Task::of).toList(),
+            ExportConfig.Format.of(format),
+            SPLITS,
+            seed),
         TAXONOMY,
         new DatasetExporter.Options("test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD));
   }

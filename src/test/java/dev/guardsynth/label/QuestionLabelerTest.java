@@ -136,20 +136,13 @@ class QuestionLabelerTest {
     server = FakeOpenAiServer.start(QuestionLabelerTest::answer);
     teacher = new OpenAiTeacher(server.baseUrl(), "test-key", Duration.ofSeconds(10));
     teacherConfig =
-        new TeacherConfig(
-            null,
-            server.baseUrl(),
-            "judge-model",
-            null,
-            null,
-            256,
-            null,
-            2,
-            null,
-            null,
-            0,
-            null,
-            null);
+        TeacherConfig.builder()
+            .baseUrl(server.baseUrl())
+            .model("judge-model")
+            .maxTokens(256)
+            .concurrency(2)
+            .maxRetries(0)
+            .build();
   }
 
   static FakeOpenAiServer.Reply answer(JsonNode request) throws Exception {
@@ -220,7 +213,15 @@ class QuestionLabelerTest {
       List<Disagreement> disagreements) {}
 
   static LabelConfig config(String onDisagree, LabelConfig.Structured structured) {
-    return new LabelConfig(null, null, onDisagree, null, null, structured, null, null);
+    return new LabelConfig(
+        null,
+        null,
+        onDisagree == null ? null : LabelConfig.OnDisagree.of(onDisagree),
+        null,
+        null,
+        structured,
+        null,
+        null);
   }
 
   Outcome label(LabelConfig config, Journal journal, Candidate... questions) throws Exception {
