@@ -14,6 +14,7 @@ import dev.guardsynth.eval.LiveGuard;
 import dev.guardsynth.eval.Predictions;
 import dev.guardsynth.eval.Report;
 import dev.guardsynth.eval.ReportFormatter;
+import dev.guardsynth.eval.Shots;
 import dev.guardsynth.prompt.GuardPrompts;
 import dev.guardsynth.run.TeacherSession;
 import dev.guardsynth.taxonomy.TaxonomyReader;
@@ -278,7 +279,13 @@ final class EvalCommand implements Callable<Integer> {
           session.begin("eval", StageIo.beside(live.journal, report.out, "responses.jsonl"))) {
         describe = session.describeTeacher();
         answers =
-            new LiveGuard(requests.runner(), model, system, live.maxTokens, describe)
+            new LiveGuard(
+                    requests.runner(),
+                    model,
+                    system,
+                    shots(g, moderation),
+                    live.maxTokens,
+                    describe)
                 .predict(g, requests::failed);
         requests.finish(answers.requests());
       }
@@ -292,6 +299,39 @@ final class EvalCommand implements Callable<Integer> {
           answers.usage().total());
       return answers.predictions();
     }
+  }
+
+  /** The in-context examples of --shots, drawn from --shots-from. */
+  private Shots shots(Gold g, boolean moderation) {
+    if (live.shots < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--shots: " + live.shots + " is not allowed; use 0 or more");
+    }
+    if (live.shots == 0) {
+      return Shots.NONE;
+    }
+    if (moderation) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--shots works with a chat guard only; the moderation endpoint takes no examples");
+    }
+    Path from = live.shotsFrom;
+    if (from == null) {
+      Path goldFile = Path.of(gold);
+      Path folder = Files.isDirectory(goldFile) ? goldFile : goldFile.toAbsolutePath().getParent();
+      from = folder.resolve("train.jsonl");
+      if (!Files.isRegularFile(from)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--shots: no train.jsonl beside the gold file; name the train split with --shots-from"
+                + " FILE");
+      }
+    }
+    Columns columns =
+        new Columns(
+            goldOptions.textCol, goldOptions.labelCol, goldOptions.idCol, goldOptions.categoryCol);
+    return Shots.draw(
+        GoldReader.read(from, columns, labelMapping()), g, live.shots, live.shotsSeed);
   }
 
   private Teacher openTeacher(String baseUrl, boolean moderation) {

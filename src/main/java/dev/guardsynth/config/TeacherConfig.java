@@ -266,11 +266,22 @@ public record TeacherConfig(
     }
   }
 
-  /** USD per million input and output tokens. */
-  public record Price(Double input, Double output) {
+  /**
+   * USD per million input and output tokens.
+   *
+   * @param cachedInput USD per million input tokens the provider read from its prompt cache; when
+   *     not given, the same as {@code input}: no discount is assumed unless configured (OpenAI's is
+   *     usually half or less of {@code input}; check the provider's price list)
+   */
+  public record Price(Double input, Double output, Double cachedInput) {
     public Price {
       input = Check.range("input", input, 0.0, 0.0, 1_000_000.0);
       output = Check.range("output", output, 0.0, 0.0, 1_000_000.0);
+      cachedInput = Check.range("cached_input", cachedInput, input, 0.0, 1_000_000.0);
+    }
+
+    public Price(Double input, Double output) {
+      this(input, output, null);
     }
   }
 

@@ -179,7 +179,7 @@ public record RunPlan(
     if (p == null) {
       return 0;
     }
-    double usd = (usage.inputTokens() * p.input() + usage.outputTokens() * p.output()) / 1e6;
+    double usd = Ledger.usd(p, usage);
     return batch ? usd * Ledger.BATCH_PRICE_FACTOR : usd;
   }
 

@@ -90,7 +90,7 @@ class Issue5DatasetAcceptanceTest {
             rules: [%s/rules/ko.yaml, %s/rules/en.yaml]
             targets: {unsafe: 5, safe: 5, per_call: 5}
             filters: %s/rules/filters.yaml
-            label: {judge: true, respond: true, on_disagree: reject}
+            label: {judge: true, respond: true, on_disagree: reject, structured: off}
             export: {tasks: [detect, respond], format: chat, seed: 42}
             output: output
             """
@@ -148,7 +148,8 @@ class Issue5DatasetAcceptanceTest {
     assertEquals(
         List.of("generate", "dedup", "filter", "label", "export"),
         report.path("funnel").findValuesAsText("stage"));
-    // The fake teacher's bait reaches every filter, and its judge both disagrees and mumbles.
+    // The fake teacher's bait reaches every filter, and its judge both disagrees and mumbles
+    // (free text: with structured output on, a server guarantees a readable reply).
     Set<String> filterReasons = new HashSet<>();
     steps.get("filter").path("dropped").fieldNames().forEachRemaining(filterReasons::add);
     assertTrue(

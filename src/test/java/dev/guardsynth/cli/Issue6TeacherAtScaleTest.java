@@ -272,7 +272,11 @@ class Issue6TeacherAtScaleTest {
       assertEquals(0, batch.exitCode(), batch.err());
       assertEquals(sent, server.requests().size(), "nothing went through chat completions");
       assertEquals(sent, server.batchRequests().size());
-      assertEquals(2, server.batchesCreated(), "one batch for generate, one for label's judge");
+      assertEquals(
+          3,
+          server.batchesCreated(),
+          "one batch for generate, one for label's judge, one for the questions its batched"
+              + " replies left out, asked again alone");
       assertTrue(Files.exists(batchOut.resolve("t/batches-label.json")));
       assertEquals(files(syncOut.resolve("t/dataset")), files(batchOut.resolve("t/dataset")));
       assertTrue(Files.exists(batchOut.resolve("t/batches-generate.json")));
