@@ -14,6 +14,7 @@ import dev.guardsynth.eval.LiveGuard;
 import dev.guardsynth.eval.Predictions;
 import dev.guardsynth.eval.Report;
 import dev.guardsynth.eval.ReportFormatter;
+import dev.guardsynth.eval.Shots;
 import dev.guardsynth.prompt.GuardPrompts;
 import dev.guardsynth.run.TeacherSession;
 import dev.guardsynth.taxonomy.TaxonomyReader;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  guardsynth eval --gold dataset/test.jsonl --pred predictions.jsonl --bootstrap 1000",
+      "  guardsynth eval --gold dataset/detect/test.jsonl --pred predictions.jsonl --bootstrap 1000",
       "  guardsynth eval --gold bench.csv --text-col prompt --category-col type"
           + " --base-url http://127.0.0.1:8000/v1 --model my-guard --journal eval-journal.jsonl",
       "",
@@ -72,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "Gold questions: JSONL or CSV, a guardsynth dataset folder (its test.jsonl), or - for"
+          "Gold questions: JSONL or CSV, a guardsynth dataset folder (its detect/test.jsonl), or - for"
               + " stdin.")
   String gold;
 
@@ -175,11 +176,17 @@ final class EvalCommand implements Callable<Integer> {
     }
     Path file = Path.of(gold);
     if (Files.isDirectory(file)) {
-      // A guardsynth dataset folder: its test split is what a model is scored on.
-      Path test = file.resolve("test.jsonl");
+      // A guardsynth dataset folder: its detect task's test split is what a model is scored on
+      // (test.jsonl at the top in releases written before tasks had folders of their own).
+      Path test = file.resolve("detect/test.jsonl");
+      if (!Files.isRegularFile(test)) {
+        test = file.resolve("test.jsonl");
+      }
       if (!Files.isRegularFile(test)) {
         throw new InputException(
-            file + ": a folder without test.jsonl; give the gold file itself with --gold FILE");
+            file
+                + ": a folder without detect/test.jsonl; give the gold file itself with --gold"
+                + " FILE");
       }
       file = test;
     }
@@ -227,20 +234,15 @@ final class EvalCommand implements Callable<Integer> {
     TeacherConfig limits;
     try {
       limits =
-          new TeacherConfig(
-              "openai",
-              baseUrl,
-              model,
-              null,
-              0.0,
-              live.maxTokens,
-              live.timeoutSeconds,
-              live.concurrency,
-              null,
-              null,
-              live.maxRetries,
-              null,
-              null);
+          TeacherConfig.builder()
+              .baseUrl(baseUrl)
+              .model(model)
+              .temperature(0.0)
+              .maxTokens(live.maxTokens)
+              .timeoutSeconds(live.timeoutSeconds)
+              .concurrency(live.concurrency)
+              .maxRetries(live.maxRetries)
+              .build();
     } catch (IllegalArgumentException e) {
       // TeacherConfig names its YAML keys; say which flag the user gave instead.
       String message = e.getMessage();
@@ -277,7 +279,13 @@ final class EvalCommand implements Callable<Integer> {
           session.begin("eval", StageIo.beside(live.journal, report.out, "responses.jsonl"))) {
         describe = session.describeTeacher();
         answers =
-            new LiveGuard(requests.runner(), model, system, live.maxTokens, describe)
+            new LiveGuard(
+                    requests.runner(),
+                    model,
+                    system,
+                    shots(g, moderation),
+                    live.maxTokens,
+                    describe)
                 .predict(g, requests::failed);
         requests.finish(answers.requests());
       }
@@ -291,6 +299,39 @@ final class EvalCommand implements Callable<Integer> {
           answers.usage().total());
       return answers.predictions();
     }
+  }
+
+  /** The in-context examples of --shots, drawn from --shots-from. */
+  private Shots shots(Gold g, boolean moderation) {
+    if (live.shots < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--shots: " + live.shots + " is not allowed; use 0 or more");
+    }
+    if (live.shots == 0) {
+      return Shots.NONE;
+    }
+    if (moderation) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--shots works with a chat guard only; the moderation endpoint takes no examples");
+    }
+    Path from = live.shotsFrom;
+    if (from == null) {
+      Path goldFile = Path.of(gold);
+      Path folder = Files.isDirectory(goldFile) ? goldFile : goldFile.toAbsolutePath().getParent();
+      from = folder.resolve("train.jsonl");
+      if (!Files.isRegularFile(from)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--shots: no train.jsonl beside the gold file; name the train split with --shots-from"
+                + " FILE");
+      }
+    }
+    Columns columns =
+        new Columns(
+            goldOptions.textCol, goldOptions.labelCol, goldOptions.idCol, goldOptions.categoryCol);
+    return Shots.draw(
+        GoldReader.read(from, columns, labelMapping()), g, live.shots, live.shotsSeed);
   }
 
   private Teacher openTeacher(String baseUrl, boolean moderation) {

@@ -166,6 +166,31 @@ final class EvalOptions {
                 + " (default: failures.jsonl beside --out, or in the working folder).")
     Path failures;
 
+    @Option(
+        names = "--shots",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "In-context examples in the detect prompt of a chat guard, balanced across labels"
+                + " (default: ${DEFAULT-VALUE}, none).")
+    int shots;
+
+    @Option(
+        names = "--shots-from",
+        paramLabel = "FILE",
+        description =
+            "Train split the examples are drawn from, never a gold question (default: train.jsonl"
+                + " beside the gold file).")
+    Path shotsFrom;
+
+    @Option(
+        names = "--shots-seed",
+        paramLabel = "N",
+        defaultValue = "42",
+        description =
+            "Seed of the draw: the same seed gives the same examples (default: ${DEFAULT-VALUE}).")
+    long shotsSeed;
+
     boolean isRequested() {
       return baseUrl != null || classifier != null;
     }

@@ -54,7 +54,9 @@ final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "NAME",
-      description = "chat, flat or csv (default: export.format in the config).")
+      description =
+          "chat, flat, csv or openai (OpenAI fine-tuning lines: messages only) (default:"
+              + " export.format in the config).")
   String format;
 
   @Option(
@@ -64,6 +66,15 @@ final class ExportCommand implements Callable<Integer> {
       description = "detect and/or respond, comma-separated (default: export.tasks in the config).")
   List<String> tasks;
 
+  @Option(
+      names = "--previous",
+      paramLabel = "DIR",
+      description =
+          "Dataset folder of the previous release to extend: its records stay as they are, in"
+              + " their splits, and new questions near one of them join its split (default:"
+              + " export.previous in the config).")
+  Path previous;
+
   @Override
   public Integer call() {
     GuardsynthConfig config = common.load();
@@ -72,10 +83,12 @@ final class ExportCommand implements Callable<Integer> {
     try {
       export =
           new ExportConfig(
-              tasks != null ? tasks : e.tasks(),
-              format != null ? format : e.format(),
+              tasks != null ? tasks.stream().map(ExportConfig.Task::of).toList() : e.tasks(),
+              format != null ? ExportConfig.Format.of(format) : e.format(),
               e.splits(),
-              seed != null ? seed : e.seed());
+              seed != null ? seed : e.seed(),
+              e.license(),
+              previous != null ? previous.toString() : e.previous());
     } catch (IllegalArgumentException bad) {
       // The message starts with the key, which is also the option's name.
       throw new ParameterException(spec.commandLine(), "--" + bad.getMessage());

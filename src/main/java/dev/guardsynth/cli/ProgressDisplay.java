@@ -5,9 +5,11 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Shows teacher progress on stderr: on a terminal, a bar redrawn in place with rate, ETA, tokens
- * and cost; elsewhere (CI logs, pipes) a plain line every {@link #PLAIN_EVERY_NANOS}. Thread-safe:
- * the runner reports from many threads.
+ * Shows teacher progress on stderr: when stderr is a terminal, a bar redrawn in place with rate,
+ * ETA, tokens and cost; elsewhere (CI logs, pipes, {@code 2> file}, {@code TERM=dumb}) a plain line
+ * every {@link #PLAIN_EVERY_NANOS}, never a {@code \r} or an escape sequence. With {@code NO_COLOR}
+ * the bar clears its line with spaces instead of an escape sequence. Thread-safe: the runner
+ * reports from many threads.
  */
 final class ProgressDisplay implements Progress.Listener {
   static final long BAR_EVERY_NANOS = 100_000_000L;
@@ -16,13 +18,16 @@ final class ProgressDisplay implements Progress.Listener {
 
   private final PrintWriter err;
   private final boolean terminal;
+  private final boolean escapes;
+  private int lastWidth;
   private long lastShown = Long.MIN_VALUE / 2;
   private boolean barDrawn;
   private String lastStage;
 
-  ProgressDisplay(PrintWriter err, boolean terminal) {
+  ProgressDisplay(PrintWriter err, StderrTerminal stderr) {
     this.err = err;
-    this.terminal = terminal;
+    this.terminal = stderr.redraw();
+    this.escapes = stderr.escapes();
   }
 
   @Override
@@ -41,7 +46,11 @@ final class ProgressDisplay implements Progress.Listener {
     }
     lastShown = now;
     if (terminal) {
-      err.print("\r" + bar(p) + "\u001b[K");
+      String bar = bar(p);
+      // Clear what a longer bar left: an escape sequence, or spaces where escapes are unwanted.
+      String clear = escapes ? "\u001b[K" : " ".repeat(Math.max(0, lastWidth - bar.length()));
+      err.print("\r" + bar + clear);
+      lastWidth = bar.length();
       barDrawn = true;
       if (finished) {
         finish();
@@ -55,6 +64,7 @@ final class ProgressDisplay implements Progress.Listener {
   /** Ends the bar's line, so what is printed next starts on a line of its own. */
   synchronized void finish() {
     if (barDrawn) {
+      lastWidth = 0;
       err.println();
       err.flush();
       barDrawn = false;

@@ -61,6 +61,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Teacher mode: sync, or batch for the OpenAI Batch API (default: from config).")
   String mode;
 
+  @Option(
+      names = "--previous",
+      paramLabel = "DIR",
+      description =
+          "Dataset folder of the previous release to extend, such as output/<last-run>/dataset"
+              + " (default: export.previous in the config); see docs/refresh.md.")
+  java.nio.file.Path previous;
+
   @Override
   public Integer call() throws TeacherException, InterruptedException {
     GuardsynthConfig config = teacherOptions.apply(common.load());
@@ -70,6 +78,10 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ConfigException("--run-" + e.getMessage()); // the message starts "name: "
       }
+    }
+    if (previous != null) {
+      String dataset = previous.toAbsolutePath().toString();
+      config = config.toBuilder().export(config.export().withPrevious(dataset)).build();
     }
     if (mode != null) {
       try {
@@ -81,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StopSignal stop = root.stop();
     ProgressDisplay progress =
-        common.verbosity.quiet ? null : new ProgressDisplay(err, System.console() != null);
+        common.verbosity.quiet ? null : new ProgressDisplay(err, StderrTerminal.detect(root.env));
     Pipeline pipeline =
         new Pipeline(
             config,

@@ -5,6 +5,7 @@ import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TeacherConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Flags that override the config's teacher section. */
@@ -18,10 +19,12 @@ final class TeacherOptions {
   @Option(
       names = "--base-url",
       paramLabel = "URL",
+      split = ",",
       description =
           "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (default: from config)."
+              + " Repeat it, or separate URLs with commas, to share requests among servers."
               + " Given alone, it switches a replay config to a live openai teacher.")
-  String baseUrl;
+  List<String> baseUrls;
 
   @Option(
       names = "--model",
@@ -60,12 +63,23 @@ final class TeacherOptions {
 
   GuardsynthConfig apply(GuardsynthConfig config) {
     TeacherConfig t = config.teacher();
-    String p = provider != null ? provider : t.provider();
-    if (provider == null && baseUrl != null && t.provider().equals("replay")) {
-      p = "openai";
-    }
     try {
-      return config.withTeacher(t.withEndpoint(p, baseUrl, model, apiKeyEnv));
+      TeacherConfig.Builder b = t.toBuilder();
+      if (provider != null) {
+        b.provider(TeacherConfig.Provider.of(provider));
+      } else if (baseUrls != null && t.provider() == TeacherConfig.Provider.REPLAY) {
+        b.provider(TeacherConfig.Provider.OPENAI);
+      }
+      if (baseUrls != null) {
+        b.endpoints(baseUrls.stream().map(TeacherConfig.Endpoint::of).toList());
+      }
+      if (model != null) {
+        b.model(model);
+      }
+      if (apiKeyEnv != null) {
+        b.apiKeyEnv(apiKeyEnv);
+      }
+      return config.withTeacher(b.build());
     } catch (IllegalArgumentException e) {
       // A flag made the teacher settings invalid: a usage error (exit 2), not a crash (exit 1).
       throw new ConfigException("command line: teacher." + e.getMessage());

@@ -73,7 +73,7 @@ final class TeacherStageOptions {
     ProgressDisplay progress =
         common.verbosity.quiet
             ? null
-            : new ProgressDisplay(spec.commandLine().getErr(), System.console() != null);
+            : new ProgressDisplay(spec.commandLine().getErr(), StderrTerminal.detect(root.env));
     root.stop().watch();
     return new Opened(
         TeacherSession.open(

@@ -1,6 +1,8 @@
 package dev.guardsynth.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Validation for config records. Messages start with the key so that {@link ConfigLoader} can
@@ -44,6 +46,27 @@ public final class Check {
           key + ": '" + v + "' is not allowed; use one of " + String.join(", ", allowed));
     }
     return v;
+  }
+
+  /**
+   * The enum constant whose {@code toString()} (its YAML and command-line spelling) is {@code
+   * value}, or {@code fallback} for null; otherwise an error naming the key and the allowed values.
+   */
+  public static <E extends Enum<E>> E choice(String key, String value, E fallback, E[] allowed) {
+    if (value == null) {
+      return fallback;
+    }
+    for (E e : allowed) {
+      if (e.toString().equals(value)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : allowed) {
+      names.add(e.toString());
+    }
+    throw new IllegalArgumentException(
+        key + ": '" + value + "' is not allowed; use one of " + String.join(", ", names));
   }
 
   public static String orDefault(String value, String fallback) {

@@ -61,23 +61,20 @@ public final class ConfigLoader {
     Function<String, String> resolve =
         p -> p == null ? null : base.resolve(p).normalize().toString();
     TeacherConfig t = raw.teacher();
-    TeacherConfig teacher = t.withCassette(resolve.apply(t.cassette()));
     DedupConfig d = raw.dedup();
-    return new GuardsynthConfig(
-        raw.name(),
-        teacher,
-        resolve.apply(raw.taxonomy()),
-        resolve.apply(raw.prompts()),
-        raw.rules().stream().map(resolve).toList(),
-        raw.targets(),
-        new DedupConfig(
-            d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())),
-        raw.export(),
-        resolve.apply(raw.output()),
-        filters(raw.filters(), base, env),
-        raw.label(),
-        raw.budget(),
-        resolve.apply(raw.axes()));
+    return raw.toBuilder()
+        .teacher(t.toBuilder().cassette(resolve.apply(t.cassette())).build())
+        .taxonomy(resolve.apply(raw.taxonomy()))
+        .prompts(resolve.apply(raw.prompts()))
+        .rules(raw.rules().stream().map(resolve).toList())
+        .dedup(
+            new DedupConfig(
+                d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())))
+        .export(raw.export().withPrevious(resolve.apply(raw.export().previous())))
+        .output(resolve.apply(raw.output()))
+        .filters(filters(raw.filters(), base, env))
+        .axes(resolve.apply(raw.axes()))
+        .build();
   }
 
   /**
@@ -104,23 +101,18 @@ public final class ConfigLoader {
 
   /** The defaults, with paths resolved against {@code base} (used when no config is given). */
   public static GuardsynthConfig defaults(Path base) {
-    GuardsynthConfig raw =
-        new GuardsynthConfig(null, null, null, null, null, null, null, null, null, null, null);
+    GuardsynthConfig raw = GuardsynthConfig.builder().build();
     Path dir = base.toAbsolutePath();
     // Without a config, the repository's own filters file applies when there is one.
     Path filtersFile = dir.resolve("rules/filters.yaml");
-    return new GuardsynthConfig(
-        raw.name(),
-        raw.teacher(),
-        dir.resolve(raw.taxonomy()).toString(),
-        dir.resolve(raw.prompts()).toString(),
-        raw.rules().stream().map(r -> dir.resolve(r).toString()).toList(),
-        raw.targets(),
-        raw.dedup(),
-        raw.export(),
-        dir.resolve(raw.output()).toString(),
-        Files.isRegularFile(filtersFile) ? readFilters(filtersFile, Map.of()) : raw.filters(),
-        raw.label());
+    return raw.toBuilder()
+        .taxonomy(dir.resolve(raw.taxonomy()).toString())
+        .prompts(dir.resolve(raw.prompts()).toString())
+        .rules(raw.rules().stream().map(r -> dir.resolve(r).toString()).toList())
+        .output(dir.resolve(raw.output()).toString())
+        .filters(
+            Files.isRegularFile(filtersFile) ? readFilters(filtersFile, Map.of()) : raw.filters())
+        .build();
   }
 
   /** Reads a YAML file into {@code type}, turning every problem into a located message. */
@@ -324,8 +316,14 @@ public final class ConfigLoader {
     }
     String path = keyPath(e, null);
     if (root instanceof IllegalArgumentException iae && iae.getMessage() != null) {
-      // Our own validation messages start with the key inside the section.
-      return (path.isEmpty() ? "" : path + ".") + iae.getMessage();
+      // Our own validation messages start with the key inside the section; an enum's own check
+      // names its key too, which the path then already ends with.
+      String message = iae.getMessage();
+      String last = path.substring(path.lastIndexOf('.') + 1).replaceFirst("\\[\\d+]$", "");
+      if (!last.isEmpty() && message.startsWith(last + ":")) {
+        return path + message.substring(last.length()); // export.tasks[1]: 'x' is not allowed
+      }
+      return (path.isEmpty() ? "" : path + ".") + message;
     }
     String wrongType = wrongType(e, text);
     if (wrongType != null) {

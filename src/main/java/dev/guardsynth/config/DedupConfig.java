@@ -26,7 +26,13 @@ public record DedupConfig(
     }
     numPerm = Check.intRange("num_perm", numPerm, 256, 8, 1024);
     bands = Check.intRange("bands", bands, 32, 1, numPerm);
-    if (numPerm % bands != 0) {
+    checkBands(numPerm, bands);
+    threshold = Check.range("threshold", threshold, 0.7, 0.01, 1.0);
+  }
+
+  /** That {@code bands} cut a signature of {@code numPerm} rows into equal bands. */
+  public static void checkBands(int numPerm, int bands) {
+    if (bands < 1 || numPerm % bands != 0) {
       throw new IllegalArgumentException(
           "bands: "
               + bands
@@ -35,7 +41,6 @@ public record DedupConfig(
               + "; use a divisor of "
               + numPerm);
     }
-    threshold = Check.range("threshold", threshold, 0.7, 0.01, 1.0);
   }
 
   static DedupConfig defaults() {

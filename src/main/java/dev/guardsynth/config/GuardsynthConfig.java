@@ -55,81 +55,124 @@ public record GuardsynthConfig(
     axes = axes == null || axes.isBlank() ? null : axes;
   }
 
-  /** A config without an axes key. */
-  public GuardsynthConfig(
-      String name,
-      TeacherConfig teacher,
-      String taxonomy,
-      String prompts,
-      List<String> rules,
-      TargetsConfig targets,
-      DedupConfig dedup,
-      ExportConfig export,
-      String output,
-      FilterConfig filters,
-      LabelConfig label,
-      BudgetConfig budget) {
-    this(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        budget, null);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A config without a budget section. */
-  public GuardsynthConfig(
-      String name,
-      TeacherConfig teacher,
-      String taxonomy,
-      String prompts,
-      List<String> rules,
-      TargetsConfig targets,
-      DedupConfig dedup,
-      ExportConfig export,
-      String output,
-      FilterConfig filters,
-      LabelConfig label) {
-    this(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        null);
+  /** A builder holding this config's values, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.teacher = teacher;
+    b.taxonomy = taxonomy;
+    b.prompts = prompts;
+    b.rules = rules;
+    b.targets = targets;
+    b.dedup = dedup;
+    b.export = export;
+    b.output = output;
+    b.filters = filters;
+    b.label = label;
+    b.budget = budget;
+    b.axes = axes;
+    return b;
   }
 
   public GuardsynthConfig withName(String newName) {
-    return new GuardsynthConfig(
-        newName, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        budget, axes);
+    return toBuilder().name(newName).build();
   }
 
   public GuardsynthConfig withTeacher(TeacherConfig newTeacher) {
-    return new GuardsynthConfig(
-        name,
-        newTeacher,
-        taxonomy,
-        prompts,
-        rules,
-        targets,
-        dedup,
-        export,
-        output,
-        filters,
-        label,
-        budget,
-        axes);
+    return toBuilder().teacher(newTeacher).build();
   }
 
-  public GuardsynthConfig withDedup(DedupConfig newDedup) {
-    return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, newDedup, export, output, filters, label,
-        budget, axes);
-  }
+  /** Builds a {@link GuardsynthConfig}; unset sections take their defaults. */
+  public static final class Builder {
+    private String name;
+    private TeacherConfig teacher;
+    private String taxonomy;
+    private String prompts;
+    private List<String> rules;
+    private TargetsConfig targets;
+    private DedupConfig dedup;
+    private ExportConfig export;
+    private String output;
+    private FilterConfig filters;
+    private LabelConfig label;
+    private BudgetConfig budget;
+    private String axes;
 
-  public GuardsynthConfig withExport(ExportConfig newExport) {
-    return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, newExport, output, filters, label,
-        budget, axes);
-  }
+    private Builder() {}
 
-  public GuardsynthConfig withBudget(BudgetConfig newBudget) {
-    return new GuardsynthConfig(
-        name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
-        newBudget, axes);
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder teacher(TeacherConfig teacher) {
+      this.teacher = teacher;
+      return this;
+    }
+
+    public Builder taxonomy(String taxonomy) {
+      this.taxonomy = taxonomy;
+      return this;
+    }
+
+    public Builder prompts(String prompts) {
+      this.prompts = prompts;
+      return this;
+    }
+
+    public Builder rules(List<String> rules) {
+      this.rules = rules;
+      return this;
+    }
+
+    public Builder targets(TargetsConfig targets) {
+      this.targets = targets;
+      return this;
+    }
+
+    public Builder dedup(DedupConfig dedup) {
+      this.dedup = dedup;
+      return this;
+    }
+
+    public Builder export(ExportConfig export) {
+      this.export = export;
+      return this;
+    }
+
+    public Builder output(String output) {
+      this.output = output;
+      return this;
+    }
+
+    public Builder filters(FilterConfig filters) {
+      this.filters = filters;
+      return this;
+    }
+
+    public Builder label(LabelConfig label) {
+      this.label = label;
+      return this;
+    }
+
+    public Builder budget(BudgetConfig budget) {
+      this.budget = budget;
+      return this;
+    }
+
+    public Builder axes(String axes) {
+      this.axes = axes;
+      return this;
+    }
+
+    public GuardsynthConfig build() {
+      return new GuardsynthConfig(
+          name, teacher, taxonomy, prompts, rules, targets, dedup, export, output, filters, label,
+          budget, axes);
+    }
   }
 }

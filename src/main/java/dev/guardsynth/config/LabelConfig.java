@@ -1,31 +1,100 @@
 package dev.guardsynth.config;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * What the label stage does.
  *
  * @param judge whether the teacher, as judge, checks each question's label and category
  * @param respond whether the teacher writes a safeguard response for each question
- * @param onDisagree {@code reject} drops a question the judge disagrees with (reason {@code
- *     judge_disagrees}); {@code relabel} keeps it with the judge's label and category
+ * @param onDisagree what becomes of a question the judge disagrees with
  * @param judgeTemperature sampling temperature of judge requests; 0 so a verdict is reproducible
  * @param respondTemperature sampling temperature of response requests
+ * @param structured whether judge and respond requests ask for a JSON schema through {@code
+ *     response_format}
+ * @param batchSize questions per judge request; each is asked again alone when the reply lacks or
+ *     garbles its verdict
+ * @param respondBatchSize questions per respond request; measured in docs/dataset.md
  */
 public record LabelConfig(
     Boolean judge,
     Boolean respond,
-    String onDisagree,
+    OnDisagree onDisagree,
     Double judgeTemperature,
-    Double respondTemperature) {
-  public static final List<String> ON_DISAGREE = List.of("reject", "relabel");
+    Double respondTemperature,
+    Structured structured,
+    Integer batchSize,
+    Integer respondBatchSize) {
+
+  /** Default of {@code label.batch_size}. */
+  public static final int BATCH_SIZE = 10;
+
+  /** Default of {@code label.respond_batch_size}; why this value: docs/dataset.md. */
+  public static final int RESPOND_BATCH_SIZE = 10;
+
+  /** What becomes of a question the judge disagrees with; YAML spells it in lower case. */
+  public enum OnDisagree {
+    /** Drop it, with reason {@code judge_disagrees}. */
+    REJECT,
+    /** Keep it with the judge's label and category. */
+    RELABEL;
+
+    @JsonCreator
+    public static OnDisagree of(String name) {
+      return Check.choice("on_disagree", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * {@code label.structured}: {@code on} always sends the schema, {@code off} never does, {@code
+   * auto} sends it until the server answers HTTP 400 to it, then asks again without it for the rest
+   * of the run.
+   */
+  public enum Structured {
+    AUTO,
+    ON,
+    OFF;
+
+    @JsonCreator
+    public static Structured of(String name) {
+      return Check.choice("structured", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public LabelConfig {
     judge = judge == null || judge;
     respond = respond == null || respond;
-    onDisagree = Check.oneOf("on_disagree", onDisagree, "reject", ON_DISAGREE);
+    onDisagree = onDisagree == null ? OnDisagree.REJECT : onDisagree;
     judgeTemperature = Check.range("judge_temperature", judgeTemperature, 0.0, 0.0, 2.0);
     respondTemperature = Check.range("respond_temperature", respondTemperature, 0.7, 0.0, 2.0);
+    structured = structured == null ? Structured.AUTO : structured;
+    batchSize = Check.intRange("batch_size", batchSize, BATCH_SIZE, 1, 100);
+    respondBatchSize =
+        Check.intRange("respond_batch_size", respondBatchSize, RESPOND_BATCH_SIZE, 1, 100);
+  }
+
+  /** The settings before batching and structured output, for callers that predate them. */
+  public LabelConfig(
+      Boolean judge,
+      Boolean respond,
+      OnDisagree onDisagree,
+      Double judgeTemperature,
+      Double respondTemperature) {
+    this(judge, respond, onDisagree, judgeTemperature, respondTemperature, null, null, null);
   }
 
   static LabelConfig defaults() {

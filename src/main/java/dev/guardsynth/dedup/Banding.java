@@ -1,5 +1,7 @@
 package dev.guardsynth.dedup;
 
+import dev.guardsynth.config.DedupConfig;
+
 /**
  * Locality-sensitive hashing over MinHash signatures: a signature of {@code bands * rows} rows is
  * cut into {@code bands} bands, and two questions become a candidate pair when all rows of at least
@@ -14,15 +16,7 @@ final class Banding {
   private final int rows;
 
   Banding(int numPerm, int bands) {
-    if (bands < 1 || numPerm % bands != 0) {
-      throw new IllegalArgumentException(
-          "bands: "
-              + bands
-              + " does not divide num_perm "
-              + numPerm
-              + "; use a divisor of "
-              + numPerm);
-    }
+    DedupConfig.checkBands(numPerm, bands);
     this.bands = bands;
     this.rows = numPerm / bands;
   }

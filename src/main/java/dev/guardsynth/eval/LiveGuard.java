@@ -25,6 +25,7 @@ public final class LiveGuard {
   private final RequestRunner runner;
   private final String model;
   private final String systemPrompt;
+  private final Shots shots;
   private final int maxTokens;
   private final String describe;
 
@@ -34,9 +35,23 @@ public final class LiveGuard {
    */
   public LiveGuard(
       RequestRunner runner, String model, String systemPrompt, int maxTokens, String describe) {
+    this(runner, model, systemPrompt, Shots.NONE, maxTokens, describe);
+  }
+
+  /**
+   * @param shots in-context examples, sent after the system prompt and before each question
+   */
+  public LiveGuard(
+      RequestRunner runner,
+      String model,
+      String systemPrompt,
+      Shots shots,
+      int maxTokens,
+      String describe) {
     this.runner = runner;
     this.model = model;
     this.systemPrompt = systemPrompt;
+    this.shots = shots;
     this.maxTokens = maxTokens;
     this.describe = describe;
   }
@@ -74,10 +89,12 @@ public final class LiveGuard {
     List<GoldExample> asked = List.copyOf(distinct.values());
     List<TeacherRequest> requests = new ArrayList<>(asked.size());
     for (GoldExample g : asked) {
-      List<ChatMessage> messages =
-          systemPrompt == null
-              ? List.of(ChatMessage.user(g.text()))
-              : List.of(ChatMessage.system(systemPrompt), ChatMessage.user(g.text()));
+      List<ChatMessage> messages = new ArrayList<>();
+      if (systemPrompt != null) {
+        messages.add(ChatMessage.system(systemPrompt));
+      }
+      messages.addAll(shots.messages());
+      messages.add(ChatMessage.user(g.text()));
       requests.add(new TeacherRequest(model, messages, 0.0, maxTokens, 0));
     }
     List<Prediction> predictions = new ArrayList<>(asked.size());

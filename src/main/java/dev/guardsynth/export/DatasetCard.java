@@ -1,53 +1,61 @@
 package dev.guardsynth.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.Cell;
-import dev.guardsynth.data.Json;
+import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Source;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code dataset/README.md}: a Hugging Face dataset card. Its YAML header lets the {@code datasets}
- * library load the folder as it is ({@code load_dataset("json", ...)} or from the Hub): {@code
- * configs} maps each split to its file; {@code language}, {@code task_categories} and {@code
- * size_categories} use the Hub's vocabulary. The body has the tables a reviewer needs.
+ * {@code dataset/README.md}: a Hugging Face dataset card. Its YAML front matter is built as data
+ * and written by Jackson, never pieced together as text, so every value is quoted as YAML needs. It
+ * lets the {@code datasets} library load the folder as it is: {@code configs} holds one config per
+ * task ({@code load_dataset(folder, "detect")}), each mapping its splits to files; {@code license},
+ * {@code language}, {@code task_categories} and {@code size_categories} use the Hub's vocabulary,
+ * and none is ever empty, even for a release without questions. The body has the tables a reviewer
+ * needs.
  */
 final class DatasetCard {
+  // Block style, quotes only where YAML needs them, and no "---" of its own: the card adds the
+  // front matter's two fences around it.
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build());
+
   private DatasetCard() {}
 
   /**
-   * @param splitFiles the split files written, in split order (empty splits have none)
-   * @param judged whether every question's label was checked by the judge
+   * @param ruleLanguages the languages the run asked for, named when no question gives its own
+   * @param dataFiles the record files each task's config lists, in split order
+   * @param judged whether every new question's label was checked by the judge
    */
   static String render(
-      DatasetStats stats, Taxonomy taxonomy, List<String> splitFiles, boolean judged) {
+      DatasetStats stats,
+      Taxonomy taxonomy,
+      ExportConfig config,
+      List<String> ruleLanguages,
+      Map<String, List<String>> dataFiles,
+      boolean judged) {
     StringBuilder out = new StringBuilder();
-    out.append("---\n");
-    out.append("pretty_name: ").append(Json.write(stats.name())).append('\n');
-    out.append("language:\n");
-    for (String language : stats.languages().keySet().stream().sorted().toList()) {
-      out.append("- ").append(language).append('\n');
-    }
-    out.append("task_categories:\n- text-classification\n");
-    if (stats.tasks().contains("respond")) {
-      out.append("- text-generation\n");
-    }
-    out.append("size_categories:\n- ").append(sizeCategory(stats.records())).append('\n');
-    out.append("tags:\n- safety\n- guardrails\n- synthetic\n");
-    out.append("configs:\n- config_name: default\n  data_files:\n");
-    for (String file : splitFiles) {
-      out.append("  - split: ").append(file.substring(0, file.indexOf('.'))).append('\n');
-      out.append("    path: ").append(file).append('\n');
-    }
+    out.append("---\n").append(frontMatter(stats, config, ruleLanguages, dataFiles));
     out.append("---\n\n");
-
     out.append("# ").append(stats.name()).append("\n\n");
     out.append(
         "Training data for a small guard model, built with guardsynth: questions written by a"
@@ -61,6 +69,34 @@ final class DatasetCard {
     out.append('\n');
     out.append("- Questions: ").append(stats.questions()).append("; records: ");
     out.append(stats.records()).append('\n');
+    out.append("- Files: `<task>/<split>.")
+        .append(stats.format().equals("csv") ? "csv" : "jsonl")
+        .append("`, one config per task (`load_dataset(folder, \"detect\")`); `questions.jsonl`")
+        .append(" lists every question with its split\n");
+    out.append("- License: ");
+    out.append(
+        config.license() == null
+            ? "none chosen yet (`other`); set `export.license` to a Hub license id such as"
+                + " `cc-by-4.0`"
+            : "`" + config.license() + "`");
+    out.append('\n');
+    DatasetStats.Added added = stats.added();
+    if (stats.previous() != null) {
+      out.append("- Release: extends `").append(stats.previous().name()).append("` (");
+      out.append(stats.previous().questions()).append(" questions, ");
+      out.append(stats.previous().records());
+      out.append(" records, kept unchanged and in their splits) and adds ");
+    } else {
+      out.append("- Release: a first release of ");
+    }
+    out.append(added.questions()).append(" questions (").append(added.records());
+    out.append(" records)");
+    if (added.alreadyReleased() + added.nearTwoSplits() > 0) {
+      out.append("; ").append(added.alreadyReleased()).append(" questions were already released");
+      out.append(" and ").append(added.nearTwoSplits());
+      out.append(" left out as near-duplicates of earlier questions in two splits");
+    }
+    out.append('\n');
     out.append("- Splits are stratified by label × category (seed ").append(stats.seed());
     out.append("), and questions whose character 3-gram Jaccard similarity reaches ");
     out.append(stats.nearDuplicates().threshold()).append(" always share a split (");
@@ -175,6 +211,67 @@ final class DatasetCard {
     return out.toString();
   }
 
+  /** The YAML header: what the Hub and the {@code datasets} loader read. */
+  static String frontMatter(
+      DatasetStats stats,
+      ExportConfig config,
+      List<String> ruleLanguages,
+      Map<String, List<String>> dataFiles) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("pretty_name", stats.name());
+    header.put("license", config.cardLicense());
+    header.put("language", languages(stats, ruleLanguages));
+    header.put("annotations_creators", List.of("machine-generated"));
+    header.put("language_creators", List.of("machine-generated"));
+    header.put("source_datasets", List.of("original"));
+    List<String> categories = new ArrayList<>();
+    for (String task : stats.tasks()) {
+      categories.add(task.equals("detect") ? "text-classification" : "text-generation");
+    }
+    header.put("task_categories", categories);
+    header.put("size_categories", List.of(sizeCategory(stats.records())));
+    header.put("tags", List.of("safety", "guardrails", "synthetic"));
+    List<Map<String, Object>> configs = new ArrayList<>();
+    for (Map.Entry<String, List<String>> task : dataFiles.entrySet()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("config_name", task.getKey());
+      if (configs.isEmpty()) {
+        c.put("default", true); // load_dataset(folder) without a config name loads this one
+      }
+      List<Map<String, String>> files = new ArrayList<>();
+      for (String file : task.getValue()) {
+        String split = file.substring(file.indexOf('/') + 1, file.lastIndexOf('.'));
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("split", split);
+        entry.put("path", file);
+        files.add(entry);
+      }
+      c.put("data_files", files);
+      configs.add(c);
+    }
+    header.put("configs", configs);
+    try {
+      return YAML.writeValueAsString(header);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the dataset card's header", e);
+    }
+  }
+
+  /** The questions' languages, or the run's when no question gives one. */
+  private static List<String> languages(DatasetStats stats, List<String> ruleLanguages) {
+    List<String> found =
+        stats.languages().keySet().stream().filter(l -> !l.equals("unknown")).sorted().toList();
+    List<String> languages =
+        found.isEmpty() ? ruleLanguages.stream().distinct().sorted().toList() : found;
+    if (languages.isEmpty()) {
+      throw new InputException(
+          "the dataset card needs a language, but no question has one and no rule set (rules in"
+              + " the config) could be read; give the config's rule sets, or questions with their"
+              + " language");
+    }
+    return languages;
+  }
+
   /** The Hub's size bucket for {@code n} rows. */
   static String sizeCategory(long n) {
     String[] names = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M"};
@@ -216,12 +313,15 @@ final class DatasetCard {
               + " record per task per question)";
       case "flat" ->
           "(one JSON object a line: `id, text, label, category, language, split`"
-              + (stats.tasks().contains("respond") ? ", `response`" : "")
-              + "; one per question)";
+              + (stats.tasks().contains("respond") ? ", and `response` for respond" : "")
+              + "; one per task per question)";
+      case "openai" ->
+          "(OpenAI's chat fine-tuning format: one JSON object a line holding only `messages`; one"
+              + " record per task per question)";
       default ->
           "(RFC 4180 CSV with a header row: `id, text, label, category, language, split`"
-              + (stats.tasks().contains("respond") ? ", `response`" : "")
-              + "; one row per question)";
+              + (stats.tasks().contains("respond") ? ", and `response` for respond" : "")
+              + "; one row per task per question)";
     };
   }
 }

@@ -15,12 +15,13 @@ import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,17 +30,29 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVParser;
 
 /**
  * The export stage: writes labeled questions as fine-tuning data into {@code
- * dataset/{train,validation,test}.jsonl} (or {@code .csv}), with {@code README.md} (a Hugging Face
- * dataset card), {@code stats.json} and, last, {@code manifest.json} holding the sha256 of every
- * other file. Splits are stratified by label × category and keep near-duplicate clusters whole (see
- * {@link Splitter}). Deterministic: the same questions and seed give byte-identical files, whatever
- * the input order. Not thread-safe.
+ * dataset/<task>/{train,validation,test}.jsonl} (or {@code .csv}), one folder per task so that each
+ * task is a config of its own for the Hugging Face {@code datasets} loader, with {@code README.md}
+ * (the dataset card), {@code questions.jsonl} (every question and its split), {@code stats.json}
+ * and, last, {@code manifest.json} holding the sha256 of every other file. Splits are stratified by
+ * label × category and keep near-duplicate clusters whole (see {@link Splitter}).
+ *
+ * <p>With {@code export.previous} the release extends an earlier one: every record of it is kept
+ * byte for byte and in its split, and a new question near an earlier one joins that one's split, so
+ * test questions stay test questions from release to release. Deterministic: the same questions,
+ * previous release and seed give byte-identical files, whatever the input order. Not thread-safe.
  */
 public final class DatasetExporter {
+  /** Every question of the release with its split; what {@code --previous} reads. */
+  static final String QUESTIONS_FILE = "questions.jsonl";
+
+  // Rows are formatted one at a time, the header row too, so that a new release can append rows
+  // to the previous release's file as it is.
+  private static final CSVFormat CSV = CSVFormat.RFC4180;
+
   private static final List<String> FLAT_COLUMNS =
       List.of("id", "text", "label", "category", "language", "split");
 
@@ -48,6 +61,8 @@ public final class DatasetExporter {
    * @param detectSystem the system message of every detect record
    * @param respondSystem the system message of every respond record
    * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
+   * @param languages the languages the run asks for (its rule sets'), which the card names when no
+   *     question says its own
    * @param targets exported questions wanted per cell, for the card's table of cells; null for no
    *     such table
    */
@@ -56,11 +71,20 @@ public final class DatasetExporter {
       String detectSystem,
       String respondSystem,
       double nearDuplicateThreshold,
+      List<String> languages,
       TargetsConfig targets) {
-    /** Options without a targets section. */
+    public Options {
+      languages = List.copyOf(languages);
+    }
+
+    /** Options without a table of cells on the card. */
     public Options(
-        String name, String detectSystem, String respondSystem, double nearDuplicateThreshold) {
-      this(name, detectSystem, respondSystem, nearDuplicateThreshold, null);
+        String name,
+        String detectSystem,
+        String respondSystem,
+        double nearDuplicateThreshold,
+        List<String> languages) {
+      this(name, detectSystem, respondSystem, nearDuplicateThreshold, languages, null);
     }
   }
 
@@ -87,18 +111,30 @@ public final class DatasetExporter {
     return detectAnswer(c.label(), c.category());
   }
 
+  /** The file of one task's split, relative to the dataset folder: {@code detect/train.jsonl}. */
+  public static String recordFile(String task, Split split, ExportConfig.Format format) {
+    return task + "/" + split.json() + (format == ExportConfig.Format.CSV ? ".csv" : ".jsonl");
+  }
+
+  /** The exported tasks by their names ({@code detect}, {@code respond}), in config order. */
+  private List<String> taskNames() {
+    return config.tasks().stream().map(ExportConfig.Task::toString).toList();
+  }
+
   /**
    * Writes the dataset folder as a whole: the files go into a fresh folder beside {@code
    * datasetDir} that then replaces it (see {@link DatasetFolder}), so a kill at any moment leaves
    * the previous dataset or this one, never a mix. Bad input (no questions while {@code datasetDir}
    * holds a dataset, a repeated id, a category outside the taxonomy, a missing response when the
-   * respond task is on) is an {@link InputException} before anything is written.
+   * respond task is on, a previous release that is incomplete, changed or of another format) is an
+   * {@link InputException} before anything is written. With a previous release, an input without
+   * new questions still makes a release: the previous one's records.
    */
   public ExportResult write(List<Labeled> questions, Path datasetDir) {
     DatasetFolder folder = DatasetFolder.of(datasetDir);
     folder.recover();
     long existing = folder.questions();
-    if (questions.isEmpty() && existing != 0) {
+    if (questions.isEmpty() && existing != 0 && config.previous() == null) {
       throw new InputException(
           "no questions to export; "
               + datasetDir
@@ -113,52 +149,144 @@ public final class DatasetExporter {
     return result[0];
   }
 
-  private ExportResult writeFiles(List<Labeled> questions, Path datasetDir) {
-    int[] cluster =
-        NearDuplicates.clusters(
-            questions.stream().map(Labeled::text).toList(), options.nearDuplicateThreshold());
-    Map<String, Split> splits = Splitter.assign(questions, cluster, config.splits(), config.seed());
-    List<Labeled> ordered = new ArrayList<>(questions);
-    ordered.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
-    Map<Split, List<Labeled>> bySplit = new EnumMap<>(Split.class);
-    for (Split split : Split.values()) {
-      bySplit.put(split, new ArrayList<>());
-    }
-    for (Labeled q : ordered) {
-      bySplit.get(splits.get(q.id())).add(q);
-    }
-
-    String extension = config.format().equals("csv") ? ".csv" : ".jsonl";
-    Map<String, Long> records = new LinkedHashMap<>();
-    List<String> files = new ArrayList<>();
-    for (Split split : Split.values()) {
-      Path file = datasetDir.resolve(split.json() + extension);
-      long written =
-          switch (config.format()) {
-            case "chat" -> writeChat(bySplit.get(split), split, file);
-            case "flat" -> writeFlat(bySplit.get(split), split, file);
-            default -> writeCsv(bySplit.get(split), split, file, axisKeys(questions));
-          };
-      records.put(split.json(), written);
-      if (written > 0) {
-        files.add(file.getFileName().toString());
+  private ExportResult writeFiles(List<Labeled> input, Path datasetDir) {
+    List<String> recordFiles = new ArrayList<>();
+    for (String task : taskNames()) {
+      for (Split split : Split.values()) {
+        recordFiles.add(recordFile(task, split, config.format()));
       }
     }
-    DatasetStats stats = stats(questions, splits, cluster, records);
+    PreviousRelease previous =
+        config.previous() == null
+            ? null
+            : PreviousRelease.read(Path.of(config.previous()), config, recordFiles);
+    List<DatasetQuestion> earlier = previous == null ? List.of() : previous.questions();
+    Set<String> released = new HashSet<>();
+    for (DatasetQuestion q : earlier) {
+      released.add(q.id());
+      released.add(Ids.normalize(q.text()));
+    }
+    List<Labeled> fresh =
+        input.stream()
+            .filter(q -> !released.contains(q.id()) && !released.contains(Ids.normalize(q.text())))
+            .toList();
+    checkResponses(fresh);
+
+    List<String> texts = new ArrayList<>();
+    earlier.forEach(q -> texts.add(q.text()));
+    fresh.forEach(q -> texts.add(q.text()));
+    int[] cluster = NearDuplicates.clusters(texts, options.nearDuplicateThreshold());
+    // A new question linking earlier questions of two splits has no split without a near twin
+    // across splits; it is left out (and counted) rather than let one test question leak.
+    Map<Integer, Set<String>> pinnedSplits = new HashMap<>();
+    for (int i = 0; i < earlier.size(); i++) {
+      pinnedSplits.computeIfAbsent(cluster[i], k -> new HashSet<>()).add(earlier.get(i).split());
+    }
+    List<Splitter.Item> items = new ArrayList<>();
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < earlier.size(); i++) {
+      DatasetQuestion q = earlier.get(i);
+      items.add(new Splitter.Item(q.id(), q.stratum(), Split.parse(q.split())));
+      kept.add(i);
+    }
+    List<Labeled> added = new ArrayList<>();
+    for (int i = 0; i < fresh.size(); i++) {
+      int c = cluster[earlier.size() + i];
+      if (pinnedSplits.getOrDefault(c, Set.of()).size() < 2) {
+        Labeled q = fresh.get(i);
+        items.add(new Splitter.Item(q.id(), Splitter.stratum(q), null));
+        kept.add(earlier.size() + i);
+        added.add(q);
+      }
+    }
+    int[] keptCluster = kept.stream().mapToInt(i -> cluster[i]).toArray();
+    Map<String, Split> splits =
+        Splitter.assignItems(items, keptCluster, config.splits(), config.seed());
+    added.sort(Comparator.comparing((Labeled q) -> Ids.sha256Hex(config.seed() + ":" + q.id())));
+
+    List<String> axisKeys =
+        previous == null || config.format() != ExportConfig.Format.CSV
+            ? axisKeys(added)
+            : previousAxisKeys(previous.files().get(recordFiles.get(0)));
+    Map<String, Long> records = new LinkedHashMap<>();
+    long addedRecords = 0;
+    for (Split split : Split.values()) {
+      List<Labeled> inSplit = added.stream().filter(q -> splits.get(q.id()) == split).toList();
+      long written = previous == null ? 0 : previous.recordsPerSplit().get(split.json());
+      for (String task : taskNames()) {
+        String name = recordFile(task, split, config.format());
+        long n =
+            writeRecords(
+                task,
+                split,
+                inSplit,
+                previous == null ? "" : previous.files().get(name),
+                axisKeys,
+                datasetDir.resolve(name));
+        written += n;
+        addedRecords += n;
+      }
+      records.put(split.json(), written);
+    }
+    List<DatasetQuestion> all = new ArrayList<>(earlier);
+    for (Labeled q : added) {
+      all.add(
+          new DatasetQuestion(
+              q.id(), splits.get(q.id()).json(), q.label(), q.category(), q.language(), q.text()));
+    }
+    JsonlWriter.writeAll(datasetDir.resolve(QUESTIONS_FILE), all);
+    DatasetStats stats =
+        stats(
+            all,
+            keptCluster,
+            records,
+            previous == null
+                ? null
+                : new DatasetStats.Previous(previous.name(), earlier.size(), previous.records()),
+            new DatasetStats.Added(
+                added.size(),
+                addedRecords,
+                input.size() - fresh.size(),
+                fresh.size() - added.size()));
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
         DatasetCard.withTargets(
             DatasetCard.render(
-                stats, taxonomy, files, questions.stream().allMatch(q -> q.judge() != null)),
-            options.targets() == null ? null : DatasetCard.cells(questions, options.targets())));
-    writeManifest(datasetDir);
-    return new ExportResult(records, questions.size(), stats);
+                stats,
+                taxonomy,
+                config,
+                options.languages(),
+                cardFiles(records, recordFiles),
+                input.stream().allMatch(q -> q.judge() != null)),
+            options.targets() == null ? null : DatasetCard.cells(input, options.targets())));
+    writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
+    return new ExportResult(records, all.size(), stats);
+  }
+
+  /**
+   * The files each task's config lists: those of splits with records, or, for an empty release,
+   * every split's file (they exist, empty), so no config is ever without data files.
+   */
+  private Map<String, List<String>> cardFiles(Map<String, Long> records, List<String> recordFiles) {
+    Map<String, List<String>> files = new LinkedHashMap<>();
+    for (String task : taskNames()) {
+      List<String> listed = new ArrayList<>();
+      for (Split split : Split.values()) {
+        if (records.get(split.json()) > 0) {
+          listed.add(recordFile(task, split, config.format()));
+        }
+      }
+      if (listed.isEmpty()) {
+        recordFiles.stream().filter(f -> f.startsWith(task + "/")).forEach(listed::add);
+      }
+      files.put(task, listed);
+    }
+    return files;
   }
 
   private void check(List<Labeled> questions) {
     Set<String> ids = new HashSet<>();
-    boolean respond = config.tasks().contains("respond");
     for (Labeled q : questions) {
       if (!ids.add(q.id())) {
         throw new InputException(
@@ -176,7 +304,15 @@ public final class DatasetExporter {
                 + "' is not in the taxonomy; use one of "
                 + String.join(", ", taxonomy.ids()));
       }
-      if (respond && (q.response() == null || q.response().isBlank())) {
+    }
+  }
+
+  private void checkResponses(List<Labeled> questions) {
+    if (!config.tasks().contains(ExportConfig.Task.RESPOND)) {
+      return;
+    }
+    for (Labeled q : questions) {
+      if (q.response() == null || q.response().isBlank()) {
         throw new InputException(
             "question "
                 + q.id()
@@ -187,32 +323,61 @@ public final class DatasetExporter {
     }
   }
 
-  private long writeChat(List<Labeled> questions, Split split, Path file) {
-    try (JsonlWriter out = JsonlWriter.create(file)) {
-      for (Labeled q : questions) {
-        for (String task : config.tasks()) {
-          out.write(chatRecord(q, task, split));
-        }
+  /**
+   * Writes one task's split file: the previous release's content as it was, then a record of each
+   * new question. Returns the records added.
+   */
+  private long writeRecords(
+      String task,
+      Split split,
+      List<Labeled> questions,
+      String previous,
+      List<String> axisKeys,
+      Path file) {
+    StringBuilder text = new StringBuilder(previous);
+    if (config.format() == ExportConfig.Format.CSV) {
+      if (previous.isEmpty()) {
+        text.append(CSV.format(csvColumns(task, axisKeys).toArray()));
+        text.append(CSV.getRecordSeparator());
       }
-      out.commit();
-      return out.count();
+      for (Labeled q : questions) {
+        text.append(CSV.format(csvRow(q, task, split, axisKeys).toArray()));
+        text.append(CSV.getRecordSeparator());
+      }
+    } else {
+      for (Labeled q : questions) {
+        text.append(Json.write(record(q, task, split))).append('\n');
+      }
     }
+    AtomicFile.writeString(file, text.toString());
+    return questions.size();
   }
 
-  private ChatRecord chatRecord(Labeled q, String task, Split split) {
-    boolean detect = task.equals("detect");
-    return new ChatRecord(
-        q.id(),
-        task,
-        split.json(),
-        q.label(),
-        q.category(),
-        q.language(),
-        axes(q),
-        List.of(
-            ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
-            ChatMessage.user(q.text()),
-            ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response())));
+  /** The JSON record of one question for one task, in the configured format. */
+  private Object record(Labeled q, String task, Split split) {
+    return switch (config.format()) {
+      case CHAT ->
+          new ChatRecord(
+              q.id(),
+              task,
+              split.json(),
+              q.label(),
+              q.category(),
+              q.language(),
+              axes(q),
+              messages(q, task));
+      case OPENAI -> new OpenAiRecord(messages(q, task));
+      case FLAT, CSV ->
+          new FlatRecord(
+              q.id(),
+              q.text(),
+              q.label(),
+              q.category(),
+              q.language(),
+              split.json(),
+              axes(q),
+              task.equals("respond") ? q.response() : null);
+    };
   }
 
   /** The question's axis values; empty for questions made before axes existed. */
@@ -220,7 +385,37 @@ public final class DatasetExporter {
     return q.source() == null ? Map.of() : q.source().axes();
   }
 
-  /** One line of the flat format; {@code response} only with the respond task. */
+  /** Every axis any question has, in name order: the CSV's axis columns, alike in every file. */
+  private static List<String> axisKeys(List<Labeled> questions) {
+    Set<String> keys = new TreeSet<>();
+    for (Labeled q : questions) {
+      keys.addAll(axes(q).keySet());
+    }
+    return List.copyOf(keys);
+  }
+
+  /** The axis columns of a previous release's CSV file, whose header new rows must follow. */
+  private static List<String> previousAxisKeys(String csv) {
+    try (CSVParser parser =
+        CSVFormat.RFC4180.builder().setHeader().get().parse(new StringReader(csv))) {
+      List<String> keys = new ArrayList<>(parser.getHeaderNames());
+      keys.removeAll(FLAT_COLUMNS);
+      keys.remove("response");
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the previous release's CSV header", e);
+    }
+  }
+
+  private List<ChatMessage> messages(Labeled q, String task) {
+    boolean detect = task.equals("detect");
+    return List.of(
+        ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
+        ChatMessage.user(q.text()),
+        ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response()));
+  }
+
+  /** One line of the flat format; {@code response} only in the respond task's files. */
   record FlatRecord(
       String id,
       String text,
@@ -231,75 +426,43 @@ public final class DatasetExporter {
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,
       String response) {}
 
-  private long writeFlat(List<Labeled> questions, Split split, Path file) {
-    boolean respond = config.tasks().contains("respond");
-    try (JsonlWriter out = JsonlWriter.create(file)) {
-      for (Labeled q : questions) {
-        out.write(
-            new FlatRecord(
-                q.id(),
-                q.text(),
-                q.label(),
-                q.category(),
-                q.language(),
-                split.json(),
-                axes(q),
-                respond ? q.response() : null));
-      }
-      out.commit();
-      return out.count();
-    }
-  }
+  /** One line of OpenAI's chat fine-tuning format: the messages and nothing else. */
+  record OpenAiRecord(List<ChatMessage> messages) {}
 
-  /** Every axis any question has, in name order: the CSV's axis columns, alike in every split. */
-  private static List<String> axisKeys(List<Labeled> questions) {
-    Set<String> keys = new TreeSet<>();
-    for (Labeled q : questions) {
-      keys.addAll(axes(q).keySet());
-    }
-    return List.copyOf(keys);
-  }
-
-  private long writeCsv(List<Labeled> questions, Split split, Path file, List<String> axisKeys) {
-    boolean respond = config.tasks().contains("respond");
+  private static List<String> csvColumns(String task, List<String> axisKeys) {
     List<String> columns = new ArrayList<>(FLAT_COLUMNS);
     columns.addAll(axisKeys);
-    if (respond) {
+    if (task.equals("respond")) {
       columns.add("response");
     }
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get();
-    StringBuilder text = new StringBuilder();
-    try (CSVPrinter printer = new CSVPrinter(text, format)) {
-      for (Labeled q : questions) {
-        List<String> row =
-            new ArrayList<>(
-                List.of(
-                    q.id(),
-                    q.text(),
-                    q.label().json(),
-                    q.category(),
-                    q.language() == null ? "" : q.language(),
-                    split.json()));
-        for (String key : axisKeys) {
-          row.add(axes(q).getOrDefault(key, ""));
-        }
-        if (respond) {
-          row.add(q.response());
-        }
-        printer.printRecord(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + file, e);
+    return columns;
+  }
+
+  private static List<String> csvRow(Labeled q, String task, Split split, List<String> axisKeys) {
+    List<String> row =
+        new ArrayList<>(
+            List.of(
+                q.id(),
+                q.text(),
+                q.label().json(),
+                q.category(),
+                q.language() == null ? "" : q.language(),
+                split.json()));
+    for (String key : axisKeys) {
+      row.add(axes(q).getOrDefault(key, ""));
     }
-    AtomicFile.writeString(file, text.toString());
-    return questions.size();
+    if (task.equals("respond")) {
+      row.add(q.response());
+    }
+    return row;
   }
 
   private DatasetStats stats(
-      List<Labeled> questions,
-      Map<String, Split> splits,
+      List<DatasetQuestion> questions,
       int[] cluster,
-      Map<String, Long> records) {
+      Map<String, Long> records,
+      DatasetStats.Previous previous,
+      DatasetStats.Added added) {
     Map<String, long[]> perSplit = new LinkedHashMap<>(); // questions, unsafe, safe
     for (Split split : Split.values()) {
       perSplit.put(split.json(), new long[3]);
@@ -308,8 +471,8 @@ public final class DatasetExporter {
     Map<String, Map<String, Long>> languages = new TreeMap<>();
     Map<String, Long> strata = new TreeMap<>();
     Map<String, Long> placed = new TreeMap<>();
-    for (Labeled q : questions) {
-      String split = splits.get(q.id()).json();
+    for (DatasetQuestion q : questions) {
+      String split = q.split();
       long[] c = perSplit.get(split);
       c[0]++;
       c[q.label() == Label.UNSAFE ? 1 : 2]++;
@@ -320,8 +483,8 @@ public final class DatasetExporter {
       languages
           .computeIfAbsent(q.language() == null ? "unknown" : q.language(), k -> new TreeMap<>())
           .merge(split, 1L, Long::sum);
-      strata.merge(Splitter.stratum(q), 1L, Long::sum);
-      placed.merge(Splitter.stratum(q) + "/" + split, 1L, Long::sum);
+      strata.merge(q.stratum(), 1L, Long::sum);
+      placed.merge(q.stratum() + "/" + split, 1L, Long::sum);
     }
     Map<String, DatasetStats.SplitCounts> splitCounts = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : perSplit.entrySet()) {
@@ -350,8 +513,8 @@ public final class DatasetExporter {
     return new DatasetStats(
         options.name(),
         config.seed(),
-        config.format(),
-        config.tasks(),
+        config.format().toString(),
+        config.tasks().stream().map(ExportConfig.Task::toString).toList(),
         questions.size(),
         records.values().stream().mapToLong(Long::longValue).sum(),
         splitCounts,
@@ -359,16 +522,29 @@ public final class DatasetExporter {
         languages,
         new DatasetStats.NearDuplicateCounts(
             options.nearDuplicateThreshold(), clusters, inClusters, largest),
-        Math.round(maxDeviation * 1000) / 1000.0);
+        Math.round(maxDeviation * 1000) / 1000.0,
+        previous,
+        added);
   }
 
-  /** {@code manifest.json}: sha256 and size of every other file in the folder, by name. */
+  /**
+   * {@code manifest.json}: sha256 and size of every other file in the folder, by its path there;
+   * the previous release by name and manifest hash, which pins every byte it held; and what this
+   * release added.
+   */
   static void writeManifest(Path dir) {
+    writeManifest(dir, null, null);
+  }
+
+  /** The manifest of a release, with {@code stats}' previous release and additions when given. */
+  static void writeManifest(Path dir, String previousManifestSha256, DatasetStats stats) {
     Map<String, Object> files = new TreeMap<>();
-    try (var paths = Files.list(dir)) {
+    try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted().toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isRegularFile(p) && !name.equals("manifest.json") && !name.startsWith(".")) {
+        String name = dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        if (Files.isRegularFile(p)
+            && !name.equals("manifest.json")
+            && !p.getFileName().toString().startsWith(".")) {
           byte[] bytes = Files.readAllBytes(p);
           files.put(name, Map.of("sha256", Ids.sha256Hex(bytes), "bytes", bytes.length));
         }
@@ -376,6 +552,22 @@ public final class DatasetExporter {
     } catch (IOException e) {
       throw new UncheckedIOException("hashing files in " + dir, e);
     }
-    AtomicFile.writeString(dir.resolve("manifest.json"), Json.writePretty(Map.of("files", files)));
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("files", files);
+    if (stats != null && stats.previous() != null) {
+      manifest.put(
+          "previous",
+          Map.of(
+              "name", stats.previous().name(),
+              "manifest_sha256", previousManifestSha256,
+              "questions", stats.previous().questions(),
+              "records", stats.previous().records()));
+    }
+    if (stats != null) {
+      manifest.put(
+          "added",
+          Map.of("questions", stats.added().questions(), "records", stats.added().records()));
+    }
+    AtomicFile.writeString(dir.resolve("manifest.json"), Json.writePretty(manifest));
   }
 }

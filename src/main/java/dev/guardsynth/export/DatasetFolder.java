@@ -61,7 +61,14 @@ final class DatasetFolder {
   /** Files an export writes; an existing folder holding anything else is not replaced. */
   private static final Pattern EXPORT_FILE =
       Pattern.compile(
-          "(train|validation|test)\\.(jsonl|csv)|README\\.md|stats\\.json|manifest\\.json");
+          "(train|validation|test)\\.(jsonl|csv)|README\\.md|stats\\.json|manifest\\.json"
+              + "|questions\\.jsonl");
+
+  /** A task's folder of split files ({@code detect/train.jsonl}). */
+  private static final Pattern TASK_FOLDER = Pattern.compile("detect|respond");
+
+  private static final Pattern SPLIT_FILE =
+      Pattern.compile("(train|validation|test)\\.(jsonl|csv)");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -215,8 +222,15 @@ final class DatasetFolder {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String file = p.getFileName().toString();
-        boolean temp = file.startsWith(".") && file.endsWith(".tmp");
-        if (!temp && !(EXPORT_FILE.matcher(file).matches() && Files.isRegularFile(p))) {
+        if (TASK_FOLDER.matcher(file).matches() && Files.isDirectory(p)) {
+          try (DirectoryStream<Path> splits = Files.newDirectoryStream(p)) {
+            for (Path split : splits) {
+              if (!isExported(split, SPLIT_FILE)) {
+                foreign.add(file + "/" + split.getFileName());
+              }
+            }
+          }
+        } else if (!isExported(p, EXPORT_FILE)) {
           foreign.add(file);
         }
       }
@@ -233,10 +247,16 @@ final class DatasetFolder {
     }
   }
 
+  private static boolean isExported(Path p, Pattern names) {
+    String file = p.getFileName().toString();
+    boolean temp = file.startsWith(".") && file.endsWith(".tmp");
+    return temp || (names.matcher(file).matches() && Files.isRegularFile(p));
+  }
+
   /** Flushes every file of the new dataset to disk before the marker declares it complete. */
   private static void syncFiles(Path folder) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-      for (Path p : entries) {
+    try (java.util.stream.Stream<Path> entries = Files.walk(folder)) {
+      for (Path p : entries.toList()) {
         if (Files.isRegularFile(p)) {
           try (FileChannel channel = FileChannel.open(p, StandardOpenOption.WRITE)) {
             channel.force(true);

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param maxDeviation the largest gap, over every label × category × split, between the questions
  *     placed and the exact target (questions × ratio); at most 1 means every split is within one
  *     question of its target, more means near-duplicate clusters left no closer split
+ * @param previous the release this one extends, or null
+ * @param added what this release added to the previous one (everything, without one)
  */
 public record DatasetStats(
     String name,
@@ -27,7 +29,30 @@ public record DatasetStats(
     Map<String, Map<String, Map<String, Long>>> categories,
     Map<String, Map<String, Long>> languages,
     NearDuplicateCounts nearDuplicates,
-    double maxDeviation) {
+    double maxDeviation,
+    Previous previous,
+    Added added) {
+
+  /**
+   * The release this one extends, whose records it holds unchanged and in their splits.
+   *
+   * @param name its name
+   * @param questions its questions
+   * @param records its records
+   */
+  public record Previous(String name, long questions, long records) {}
+
+  /**
+   * What this release added.
+   *
+   * @param questions new questions
+   * @param records their records
+   * @param alreadyReleased input questions the previous release already holds (same id or text)
+   * @param nearTwoSplits input questions left out because they are near-duplicates of previous
+   *     questions in two different splits, so no split could take them without a near twin across
+   *     splits
+   */
+  public record Added(long questions, long records, long alreadyReleased, long nearTwoSplits) {}
 
   /** One split's size. */
   public record SplitCounts(long questions, long records, long unsafe, long safe) {}

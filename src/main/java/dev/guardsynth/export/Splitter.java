@@ -32,12 +32,22 @@ final class Splitter {
   private Splitter() {}
 
   /**
+   * A question to place.
+   *
+   * @param stratum its {@code label/category}
+   * @param pinned the split it must stay in (a question of the previous release), or null
+   */
+  record Item(String id, String stratum, Split pinned) {}
+
+  /**
    * A cluster (or a single question) placed as a whole.
    *
    * @param key orders equal-sized units
    * @param perStratum how many of its questions fall in each stratum
+   * @param pinned the split a question of the previous release holds the whole unit in, or null
    */
-  private record Unit(List<Integer> members, String key, Map<Integer, Integer> perStratum) {}
+  private record Unit(
+      List<Integer> members, String key, Map<Integer, Integer> perStratum, Split pinned) {}
 
   /**
    * @param cluster the near-duplicate cluster of each question (see {@link NearDuplicates})
@@ -45,12 +55,28 @@ final class Splitter {
    */
   static Map<String, Split> assign(
       List<Labeled> questions, int[] cluster, ExportConfig.Splits ratios, long seed) {
+    return assignItems(
+        questions.stream().map(q -> new Item(q.id(), stratum(q), null)).toList(),
+        cluster,
+        ratios,
+        seed);
+  }
+
+  /**
+   * Places every item, pinned ones where they are pinned, together with their whole cluster; the
+   * targets count pinned items too, so new questions fill what the earlier release left lacking. A
+   * cluster must not hold items pinned to two splits.
+   *
+   * @return the split of each item's id
+   */
+  static Map<String, Split> assignItems(
+      List<Item> items, int[] cluster, ExportConfig.Splits ratios, long seed) {
     double[] fractions = {ratios.train(), ratios.validation(), ratios.test()};
     Map<String, Integer> strata = new LinkedHashMap<>();
-    int[] stratumOf = new int[questions.size()];
+    int[] stratumOf = new int[items.size()];
     List<Integer> stratumSizes = new ArrayList<>();
-    for (int i = 0; i < questions.size(); i++) {
-      int s = strata.computeIfAbsent(stratum(questions.get(i)), k -> strata.size());
+    for (int i = 0; i < items.size(); i++) {
+      int s = strata.computeIfAbsent(items.get(i).stratum(), k -> strata.size());
       if (s == stratumSizes.size()) {
         stratumSizes.add(0);
       }
@@ -66,26 +92,43 @@ final class Splitter {
     }
 
     Map<Integer, List<Integer>> members = new LinkedHashMap<>();
-    for (int i = 0; i < questions.size(); i++) {
+    for (int i = 0; i < items.size(); i++) {
       members.computeIfAbsent(cluster[i], k -> new ArrayList<>()).add(i);
     }
     List<Unit> units = new ArrayList<>();
     for (List<Integer> unit : members.values()) {
       String key = null;
+      Split pinned = null;
       for (int i : unit) {
-        String h = Ids.sha256Hex(seed + ":" + questions.get(i).id());
+        String h = Ids.sha256Hex(seed + ":" + items.get(i).id());
         key = key == null || h.compareTo(key) < 0 ? h : key;
+        Split pin = items.get(i).pinned();
+        if (pin != null && pinned != null && pin != pinned) {
+          throw new IllegalArgumentException(
+              "a near-duplicate cluster holds questions pinned to " + pinned + " and " + pin);
+        }
+        pinned = pin == null ? pinned : pin;
       }
       Map<Integer, Integer> perStratum = new LinkedHashMap<>();
       for (int i : unit) {
         perStratum.merge(stratumOf[i], 1, Integer::sum);
       }
-      units.add(new Unit(unit, key, perStratum));
+      units.add(new Unit(unit, key, perStratum, pinned));
     }
     units.sort(Comparator.comparingInt((Unit u) -> -u.members().size()).thenComparing(Unit::key));
 
     int[] placed = new int[units.size()];
+    // Pinned units first: they take their place whatever it costs, and the rest fill around them.
     for (int u = 0; u < units.size(); u++) {
+      if (units.get(u).pinned() != null) {
+        move(units.get(u), -1, units.get(u).pinned().ordinal(), shortfall);
+        placed[u] = units.get(u).pinned().ordinal();
+      }
+    }
+    for (int u = 0; u < units.size(); u++) {
+      if (units.get(u).pinned() != null) {
+        continue;
+      }
       Map<Integer, Integer> perStratum = units.get(u).perStratum();
       Split best = null;
       double bestOvershoot = Double.MAX_VALUE;
@@ -122,7 +165,7 @@ final class Splitter {
     Map<String, Split> out = new HashMap<>();
     for (int u = 0; u < units.size(); u++) {
       for (int i : units.get(u).members()) {
-        out.put(questions.get(i).id(), Split.values()[placed[u]]);
+        out.put(items.get(i).id(), Split.values()[placed[u]]);
       }
     }
     return out;
@@ -152,7 +195,8 @@ final class Splitter {
       List<Integer> kinds = new ArrayList<>();
       Map<String, Boolean> seen = new HashMap<>();
       for (int u = 0; u < units.size(); u++) {
-        if (seen.putIfAbsent(units.get(u).perStratum() + "@" + placed[u], true) == null) {
+        if (units.get(u).pinned() == null
+            && seen.putIfAbsent(units.get(u).perStratum() + "@" + placed[u], true) == null) {
           kinds.add(u);
         }
       }

@@ -1,13 +1,23 @@
 package dev.guardsynth.label;
 
 import dev.guardsynth.data.Label;
+import java.util.List;
 
-/** What a judge's reply said: a {@link Parsed} label and category, or {@link Unparseable} text. */
+/** What a judge's reply said about one question: {@link Parsed}, or {@link Unparseable} text. */
 sealed interface JudgeReply permits JudgeReply.Parsed, JudgeReply.Unparseable {
   /**
    * @param category a category id of the taxonomy
+   * @param violated ids of the rule checks the judge answered "yes" (broken), in rule-set order
    */
-  record Parsed(Label label, String category) implements JudgeReply {}
+  record Parsed(Label label, String category, List<String> violated) implements JudgeReply {
+    public Parsed {
+      violated = List.copyOf(violated);
+    }
+
+    Parsed(Label label, String category) {
+      this(label, category, List.of());
+    }
+  }
 
   /**
    * @param why what was wrong and how the reply starts, for the rejection's detail

@@ -8,11 +8,14 @@ import java.util.TreeMap;
 /**
  * Counts from one label stage. They add up: {@code input == labeled + rejected}, {@code rejected}
  * is the sum of {@code rejectedByReason}, and, with judging on, {@code input == agreed + disagreed
- * + unparseable}.
+ * + unparseable}; a rule violation is counted in {@code agreed} or {@code disagreed} as well as in
+ * {@code ruleViolations}.
  *
  * @param requests judge and respond requests made (or answered from the journal)
  * @param fromJournal of those, answered from the journal of an earlier run
  * @param relabeled disagreements kept with the judge's label and category
+ * @param ruleViolations questions rejected because the judge found a rule broken ({@code
+ *     rule:<id>}; counted per rule in {@code rejectedByReason})
  * @param agreementByCategory judge outcomes per intended category
  */
 public record LabelResult(
@@ -23,6 +26,7 @@ public record LabelResult(
     long disagreed,
     long unparseable,
     long relabeled,
+    long ruleViolations,
     long responses,
     long requests,
     long fromJournal,

@@ -12,15 +12,18 @@ import dev.guardsynth.data.Rejected;
 import dev.guardsynth.filter.LanguageDetector;
 import dev.guardsynth.filter.RefusalDetector;
 import dev.guardsynth.prompt.LabelPrompts;
+import dev.guardsynth.prompt.RuleSet;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
+import dev.guardsynth.teacher.ResponseSchema;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.teacher.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,17 +31,21 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The label stage. First the teacher, as judge, labels every question; a verdict that differs from
- * the intended label or category is a disagreement, which {@code label.on_disagree} turns into a
- * rejection ({@code judge_disagrees}) or a relabel, and a verdict that cannot be read is rejected
- * ({@code judge_unparseable}). Then the teacher writes a safeguard response to each question left,
- * in the question's language, under the final label; a safe question's response must not be a
- * refusal ({@code response_refused}) and every response must be in the question's language ({@code
- * response_wrong_language}). Requests go through a {@link RequestRunner}, so a resumed run answers
- * them from the journal. Output keeps input order. Not thread-safe.
+ * The label stage. First the teacher, as judge, labels the questions, {@code label.batch_size} per
+ * request, and answers the rule checks of each question's rule set: a "yes" rejects the question
+ * ({@code rule:<id>}); a verdict that differs from the intended label or category is a
+ * disagreement, which {@code label.on_disagree} turns into a rejection ({@code judge_disagrees}) or
+ * a relabel; a question whose verdict is missing or unreadable in a batch's reply is asked again
+ * alone, and rejected ({@code judge_unparseable}) when even that reply cannot be read. Then the
+ * teacher writes a safeguard response to each question left, {@code label.respond_batch_size} per
+ * request, in the question's language, under the final label; a missing response is asked again
+ * alone ({@code response_unparseable} when that fails too), a safe question's response must not be
+ * a refusal ({@code response_refused}) and every response must be in the question's language
+ * ({@code response_wrong_language}). Requests go through a {@link RequestRunner}, so a resumed run
+ * answers each batch from the journal. Output keeps input order. Not thread-safe.
  */
 public final class QuestionLabeler {
-  /** Every reason this stage gives. */
+  /** Every reason this stage gives, but the rule checks' {@code rule:<id>}. */
   public static final Set<String> REASONS =
       Set.of(
           "judge_disagrees",
@@ -46,7 +53,14 @@ public final class QuestionLabeler {
           "request_failed",
           "response_empty",
           "response_refused",
+          "response_unparseable",
           "response_wrong_language");
+
+  /** The prefix of a rule check's reason: {@code rule:celebrity}. */
+  public static final String RULE = "rule:";
+
+  /** How the detail of a rule check's rejection starts, beside the filter's same-named ones. */
+  static final String JUDGE_DETAIL = "judge: ";
 
   private final RequestRunner runner;
   private final TeacherConfig teacher;
@@ -83,9 +97,10 @@ public final class QuestionLabeler {
   }
 
   /**
-   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. A question whose
-   * judge or respond request fails for good is rejected ({@code request_failed}) and its request
-   * goes to {@code failures}; with {@code failures} null, the failure stops the stage instead.
+   * Labels {@code questions}, sending each to {@code labeled} or {@code rejected}. The questions of
+   * a judge or respond request that fails for good are rejected ({@code request_failed}) and the
+   * failure goes to {@code failures}, once per question; with {@code failures} null, the failure
+   * stops the stage instead.
    */
   public LabelResult run(
       List<Candidate> questions,
@@ -106,201 +121,350 @@ public final class QuestionLabeler {
                 + " or add it to the taxonomy");
       }
     }
-    int n = questions.size();
-    Labeled[] kept = new Labeled[n];
-    Rejected[] dropped = new Rejected[n];
-    Disagreement[] disagreed = new Disagreement[n];
-    var counts =
-        new Object() {
-          long agreed, disagreed, unparseable, relabeled, responses, requests, fromJournal;
-          Usage usage = Usage.ZERO;
-          final Map<String, LabelResult.Agreement> byCategory = new HashMap<>();
-
-          void answered(RequestRunner.Answer answer) {
-            requests++;
-            fromJournal += answer.fromJournal() ? 1 : 0;
-            usage = usage.plus(answer.reply().usage());
-          }
-        };
-
+    Run run = new Run(questions, failures);
     if (config.judge()) {
-      List<TeacherRequest> requests = new ArrayList<>(n);
-      for (Candidate c : questions) {
-        requests.add(request(prompts.judge(c.text()), config.judgeTemperature()));
+      run.judge();
+    } else {
+      for (int i = 0; i < questions.size(); i++) {
+        run.kept[i] = Labeled.of(questions.get(i), null, null);
       }
+    }
+    if (config.respond()) {
+      run.respond();
+    }
+    return run.emit(labeled, rejected, disagreements);
+  }
+
+  /** The state of one {@link #run}: per question, what became of it; and the counts. */
+  private final class Run {
+    final List<Candidate> questions;
+    final Labeled[] kept;
+    final Rejected[] dropped;
+    final Disagreement[] disagreed;
+    long agreed, disagreements, unparseable, relabeled, ruleViolations, responses;
+    long requests, fromJournal;
+    Usage usage = Usage.ZERO;
+    final Map<String, LabelResult.Agreement> byCategory = new HashMap<>();
+    final Consumer<FailedRequest> failures;
+
+    Run(List<Candidate> questions, Consumer<FailedRequest> failures) {
+      this.questions = questions;
+      this.failures = failures;
+      int n = questions.size();
+      kept = new Labeled[n];
+      dropped = new Rejected[n];
+      disagreed = new Disagreement[n];
+    }
+
+    void answered(RequestRunner.Answer answer) {
+      requests++;
+      fromJournal += answer.fromJournal() ? 1 : 0;
+      usage = usage.plus(answer.reply().usage());
+    }
+
+    void judge() throws TeacherException, InterruptedException {
+      // A batch holds questions of one language only, so every request of that language shares
+      // its system message (the rule set's checks) and the provider can cache it.
+      Map<String, List<Integer>> byLanguage = new LinkedHashMap<>();
+      for (int i = 0; i < questions.size(); i++) {
+        byLanguage.computeIfAbsent(questions.get(i).language(), l -> new ArrayList<>()).add(i);
+      }
+      List<List<Integer>> batches = new ArrayList<>();
+      byLanguage.values().forEach(ids -> batches.addAll(chunks(ids, config.batchSize())));
+      List<Integer> again = judge(batches);
+      if (!again.isEmpty()) {
+        judge(again.stream().map(List::of).toList());
+      }
+    }
+
+    /** Judges {@code batches}; returns the questions to ask again alone. */
+    private List<Integer> judge(List<List<Integer>> batches)
+        throws TeacherException, InterruptedException {
+      List<TeacherRequest> requests = new ArrayList<>(batches.size());
+      Map<String, ResponseSchema> schemas = new HashMap<>();
+      for (List<Integer> batch : batches) {
+        String language = questions.get(batch.get(0)).language();
+        List<LabelPrompts.JudgeItem> items = new ArrayList<>();
+        for (int k = 0; k < batch.size(); k++) {
+          items.add(new LabelPrompts.JudgeItem(itemId(k), questions.get(batch.get(k)).text()));
+        }
+        ResponseSchema schema =
+            schemas.computeIfAbsent(
+                language,
+                l -> ReplySchemas.judge(config.structured(), taxonomy.ids(), prompts.checks(l)));
+        requests.add(request(prompts.judge(language, items), config.judgeTemperature(), schema));
+      }
+      List<Integer> again = new ArrayList<>();
       runner.run(
           requests,
           sink(
-              failures,
-              (i, failure) ->
-                  dropped[i] = failed(failures, questions.get(i).id(), "judge", failure),
-              (i, answer) -> {
-                counts.answered(answer);
-                Candidate c = questions.get(i);
-                switch (parser.parse(answer.reply().text())) {
-                  case JudgeReply.Unparseable u -> {
-                    counts.unparseable++;
-                    counts.byCategory.merge(
-                        c.category(),
-                        new LabelResult.Agreement(1, 0, 0, 1),
-                        LabelResult.Agreement::plus);
-                    dropped[i] = new Rejected(c.id(), "judge_unparseable", u.why());
-                  }
-                  case JudgeReply.Parsed p -> {
-                    boolean agrees = p.label() == c.label() && p.category().equals(c.category());
-                    Labeled judged =
-                        Labeled.of(c, new Judgement(p.label(), p.category(), agrees), null);
-                    counts.byCategory.merge(
-                        c.category(),
-                        new LabelResult.Agreement(1, agrees ? 1 : 0, agrees ? 0 : 1, 0),
-                        LabelResult.Agreement::plus);
-                    if (agrees) {
-                      counts.agreed++;
-                      kept[i] = judged;
-                    } else {
-                      counts.disagreed++;
-                      boolean relabel = config.onDisagree().equals("relabel");
-                      disagreed[i] =
-                          new Disagreement(
-                              c.id(),
-                              c.text(),
-                              c.language(),
-                              c.label(),
-                              c.category(),
-                              p.label(),
-                              p.category(),
-                              relabel ? "relabeled" : "rejected");
-                      if (relabel) {
-                        counts.relabeled++;
-                        kept[i] = judged.relabeled(group(p.category()));
+              b -> failedBatch(batches.get(b), "judge"),
+              (b, answer) -> {
+                answered(answer);
+                List<Integer> batch = batches.get(b);
+                String language = questions.get(batch.get(0)).language();
+                List<String> ids = new ArrayList<>();
+                for (int k = 0; k < batch.size(); k++) {
+                  ids.add(itemId(k));
+                }
+                List<RuleSet.Check> checks = prompts.checks(language);
+                Map<String, JudgeReply> verdicts =
+                    parser.parse(
+                        answer.reply().text(),
+                        ids,
+                        checks.stream().map(RuleSet.Check::id).toList());
+                for (int k = 0; k < batch.size(); k++) {
+                  int i = batch.get(k);
+                  switch (verdicts.get(ids.get(k))) {
+                    case JudgeReply.Parsed p -> verdict(i, p, checks);
+                    case JudgeReply.Unparseable u -> {
+                      if (batch.size() > 1) {
+                        again.add(i);
                       } else {
-                        dropped[i] =
-                            new Rejected(
-                                c.id(),
-                                "judge_disagrees",
-                                "intended "
-                                    + c.label().json()
-                                    + "/"
-                                    + c.category()
-                                    + ", judge says "
-                                    + p.label().json()
-                                    + "/"
-                                    + p.category());
+                        unparseable(i, u);
                       }
                     }
                   }
                 }
               }));
-    } else {
-      for (int i = 0; i < n; i++) {
-        kept[i] = Labeled.of(questions.get(i), null, null);
+      return again;
+    }
+
+    private void unparseable(int i, JudgeReply.Unparseable u) {
+      Candidate c = questions.get(i);
+      unparseable++;
+      byCategory.merge(
+          c.category(), new LabelResult.Agreement(1, 0, 0, 1), LabelResult.Agreement::plus);
+      dropped[i] = new Rejected(c.id(), "judge_unparseable", u.why());
+    }
+
+    private void verdict(int i, JudgeReply.Parsed p, List<RuleSet.Check> checks) {
+      Candidate c = questions.get(i);
+      boolean agrees = p.label() == c.label() && p.category().equals(c.category());
+      byCategory.merge(
+          c.category(),
+          new LabelResult.Agreement(1, agrees ? 1 : 0, agrees ? 0 : 1, 0),
+          LabelResult.Agreement::plus);
+      if (agrees) {
+        agreed++;
+      } else {
+        disagreements++;
+      }
+      if (!p.violated().isEmpty()) {
+        // A broken rule rejects the question whatever its label: it is not what the rule set
+        // asked for, and relabeling cannot fix that.
+        ruleViolations++;
+        String rule = p.violated().get(0);
+        String check =
+            checks.stream()
+                .filter(x -> x.id().equals(rule))
+                .map(RuleSet.Check::judgeCheck)
+                .findFirst()
+                .orElse("");
+        dropped[i] =
+            new Rejected(c.id(), RULE + rule, JUDGE_DETAIL + "yes to \"" + check.strip() + "\"");
+        return;
+      }
+      Labeled judged = Labeled.of(c, new Judgement(p.label(), p.category(), agrees), null);
+      if (agrees) {
+        kept[i] = judged;
+        return;
+      }
+      boolean relabel = config.onDisagree() == LabelConfig.OnDisagree.RELABEL;
+      disagreed[i] =
+          new Disagreement(
+              c.id(),
+              c.text(),
+              c.language(),
+              c.label(),
+              c.category(),
+              p.label(),
+              p.category(),
+              relabel ? "relabeled" : "rejected");
+      if (relabel) {
+        relabeled++;
+        kept[i] = judged.relabeled(group(p.category()));
+      } else {
+        dropped[i] =
+            new Rejected(
+                c.id(),
+                "judge_disagrees",
+                "intended "
+                    + c.label().json()
+                    + "/"
+                    + c.category()
+                    + ", judge says "
+                    + p.label().json()
+                    + "/"
+                    + p.category());
       }
     }
 
-    if (config.respond()) {
+    void respond() throws TeacherException, InterruptedException {
       List<Integer> open = new ArrayList<>();
-      List<TeacherRequest> requests = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Labeled q = kept[i];
-        if (q != null) {
+      for (int i = 0; i < kept.length; i++) {
+        if (kept[i] != null) {
           open.add(i);
-          requests.add(
-              request(
-                  prompts.respond(q.text(), q.label(), q.category(), q.language()),
-                  config.respondTemperature()));
         }
       }
+      List<Integer> again = respond(chunks(open, config.respondBatchSize()));
+      if (!again.isEmpty()) {
+        respond(again.stream().map(List::of).toList());
+      }
+    }
+
+    /** Asks for responses to {@code batches}; returns the questions to ask again alone. */
+    private List<Integer> respond(List<List<Integer>> batches)
+        throws TeacherException, InterruptedException {
+      ResponseSchema schema = ReplySchemas.respond(config.structured());
+      List<TeacherRequest> requests = new ArrayList<>(batches.size());
+      for (List<Integer> batch : batches) {
+        List<LabelPrompts.RespondItem> items = new ArrayList<>();
+        for (int k = 0; k < batch.size(); k++) {
+          Labeled q = kept[batch.get(k)];
+          items.add(
+              new LabelPrompts.RespondItem(
+                  itemId(k), q.text(), q.label(), q.category(), q.language()));
+        }
+        requests.add(request(prompts.respond(items), config.respondTemperature(), schema));
+      }
+      List<Integer> again = new ArrayList<>();
       runner.run(
           requests,
           sink(
-              failures,
-              (k, failure) -> {
-                int i = open.get(k);
-                kept[i] = null;
-                dropped[i] = failed(failures, questions.get(i).id(), "respond", failure);
-              },
-              (k, answer) -> {
-                counts.answered(answer);
-                int i = open.get(k);
-                Labeled q = kept[i];
-                String response = answer.reply().text().strip();
-                Optional<Rejected> problem = checkResponse(q, response);
-                if (problem.isPresent()) {
-                  kept[i] = null;
-                  dropped[i] = problem.get();
-                } else {
-                  counts.responses++;
-                  kept[i] = q.withResponse(response);
+              b -> failedBatch(batches.get(b), "respond"),
+              (b, answer) -> {
+                answered(answer);
+                List<Integer> batch = batches.get(b);
+                List<String> ids = new ArrayList<>();
+                for (int k = 0; k < batch.size(); k++) {
+                  ids.add(itemId(k));
+                }
+                String text = answer.reply().text();
+                Map<String, String> replies = JudgeReplyParser.responses(text, ids);
+                for (int k = 0; k < batch.size(); k++) {
+                  int i = batch.get(k);
+                  Labeled q = kept[i];
+                  String response = replies.get(ids.get(k));
+                  if (response == null) {
+                    if (batch.size() > 1) {
+                      again.add(i);
+                    } else {
+                      kept[i] = null;
+                      dropped[i] =
+                          new Rejected(
+                              q.id(),
+                              "response_unparseable",
+                              "no response for this question in the reply: "
+                                  + JudgeReplyParser.start(text));
+                    }
+                    continue;
+                  }
+                  response = response.strip();
+                  Optional<Rejected> problem = checkResponse(q, response);
+                  if (problem.isPresent()) {
+                    kept[i] = null;
+                    dropped[i] = problem.get();
+                  } else {
+                    responses++;
+                    kept[i] = q.withResponse(response);
+                  }
                 }
               }));
+      return again;
     }
 
-    Map<String, Long> byReason = new HashMap<>();
-    long labeledCount = 0;
-    for (int i = 0; i < n; i++) {
-      if (disagreed[i] != null) {
-        disagreements.accept(disagreed[i]);
-      }
-      if (kept[i] != null) {
-        labeledCount++;
-        labeled.accept(kept[i]);
-      } else {
-        byReason.merge(dropped[i].reason(), 1L, Long::sum);
-        rejected.accept(dropped[i]);
-      }
-    }
-    return new LabelResult(
-        n,
-        labeledCount,
-        n - labeledCount,
-        counts.agreed,
-        counts.disagreed,
-        counts.unparseable,
-        counts.relabeled,
-        counts.responses,
-        counts.requests,
-        counts.fromJournal,
-        counts.usage,
-        byReason,
-        counts.byCategory);
-  }
-
-  /** What to do with a request that failed for good, in place of the default (stop the stage). */
-  private interface OnFailure {
-    void failed(int index, RequestRunner.Failure failure);
-  }
-
-  /**
-   * A sink that hands answers to {@code answers} and, when {@code failures} is given, records a
-   * failed request there and lets {@code onFailure} reject its question; else a failure stops the
-   * stage.
-   */
-  private static RequestRunner.Sink sink(
-      Consumer<FailedRequest> failures, OnFailure onFailure, RequestRunner.Sink answers) {
-    return new RequestRunner.Sink() {
-      @Override
-      public void accept(int index, RequestRunner.Answer answer) throws TeacherException {
-        answers.accept(index, answer);
-      }
-
-      @Override
-      public void failed(int index, RequestRunner.Failure failure) throws TeacherException {
-        if (failures == null) {
-          throw failure.cause();
+    /**
+     * A sink that hands answers to {@code answers} and, when the stage records failures, rejects
+     * the questions of a request that failed for good through {@code onFailure}; else a failure
+     * stops the stage.
+     */
+    private RequestRunner.Sink sink(
+        java.util.function.IntFunction<Consumer<RequestRunner.Failure>> onFailure,
+        RequestRunner.Sink answers) {
+      return new RequestRunner.Sink() {
+        @Override
+        public void accept(int index, RequestRunner.Answer answer) throws TeacherException {
+          answers.accept(index, answer);
         }
-        onFailure.failed(index, failure);
+
+        @Override
+        public void failed(int index, RequestRunner.Failure failure) throws TeacherException {
+          if (failures == null) {
+            throw failure.cause();
+          }
+          onFailure.apply(index).accept(failure);
+        }
+      };
+    }
+
+    /**
+     * Rejects every question of a batch whose request failed for good, and lists the request once
+     * (its id: the batch's question ids, comma-separated), so the failure tolerance counts
+     * requests, as for every other stage.
+     */
+    private Consumer<RequestRunner.Failure> failedBatch(List<Integer> batch, String task) {
+      return failure -> {
+        List<String> ids = batch.stream().map(i -> questions.get(i).id()).toList();
+        failures.accept(FailedRequest.of("label", String.join(",", ids), failure));
+        for (int i : batch) {
+          kept[i] = null;
+          dropped[i] =
+              new Rejected(
+                  questions.get(i).id(),
+                  "request_failed",
+                  task + " request failed for good: " + failure.message());
+        }
+      };
+    }
+
+    LabelResult emit(
+        Consumer<Labeled> labeled, Consumer<Rejected> rejected, Consumer<Disagreement> out) {
+      Map<String, Long> byReason = new HashMap<>();
+      long labeledCount = 0;
+      int n = questions.size();
+      for (int i = 0; i < n; i++) {
+        if (disagreed[i] != null) {
+          out.accept(disagreed[i]);
+        }
+        if (kept[i] != null) {
+          labeledCount++;
+          labeled.accept(kept[i]);
+        } else {
+          byReason.merge(dropped[i].reason(), 1L, Long::sum);
+          rejected.accept(dropped[i]);
+        }
       }
-    };
+      return new LabelResult(
+          n,
+          labeledCount,
+          n - labeledCount,
+          agreed,
+          disagreements,
+          unparseable,
+          relabeled,
+          ruleViolations,
+          responses,
+          requests,
+          fromJournal,
+          usage,
+          byReason,
+          byCategory);
+    }
   }
 
-  private static Rejected failed(
-      Consumer<FailedRequest> failures,
-      String questionId,
-      String task,
-      RequestRunner.Failure failure) {
-    failures.accept(FailedRequest.of("label", questionId, failure));
-    return new Rejected(
-        questionId, "request_failed", task + " request failed for good: " + failure.message());
+  /** {@code ids} cut into lists of at most {@code size}, in order. */
+  static List<List<Integer>> chunks(List<Integer> ids, int size) {
+    List<List<Integer>> out = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += size) {
+      out.add(List.copyOf(ids.subList(from, Math.min(ids.size(), from + size))));
+    }
+    return out;
+  }
+
+  /** A question's id inside one request: its position, from 1. Short, so it costs few tokens. */
+  private static String itemId(int k) {
+    return String.valueOf(k + 1);
   }
 
   /** The problem with a safeguard response, if it has one. */
@@ -331,8 +495,10 @@ public final class QuestionLabeler {
     return Optional.empty();
   }
 
-  private TeacherRequest request(List<ChatMessage> messages, double temperature) {
-    return new TeacherRequest(teacher.model(), messages, temperature, teacher.maxTokens(), 0);
+  private TeacherRequest request(
+      List<ChatMessage> messages, double temperature, ResponseSchema schema) {
+    return new TeacherRequest(
+        teacher.model(), messages, temperature, teacher.maxTokens(), 0, schema);
   }
 
   private String group(String category) {

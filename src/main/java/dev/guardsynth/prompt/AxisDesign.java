@@ -21,8 +21,9 @@ import java.util.Set;
  *   <li>Pairs: among the balanced choices, a greedy search in the manner of AETG (Cohen et al.,
  *       1997) builds a few candidate rows and keeps the one that covers the most value pairs not
  *       yet seen together, so a teenager meets every style before any pair repeats.
- *   <li>Distinct rows: a combination already used is taken again only when every balanced choice is
- *       used up (a few values and many prompts).
+ *   <li>Distinct rows: a combination already used is never taken while a new one exists. When every
+ *       balanced choice is used (hundreds of prompts in a cell), one axis may take a value used
+ *       once more than the least for that row; the least-used rule restores the balance.
  * </ul>
  *
  * Deterministic for a given random seed and order of calls. Not thread-safe.
@@ -62,7 +63,7 @@ final class AxisDesign {
   private final int[][] counts;
   private final int[] withValue; // per dim with a share: rows that took a value other than none
   private final int[][][] pairs; // [d1][d2][v1 * size(d2) + v2], d1 < d2
-  private final Set<String> used = new HashSet<>();
+  private final Set<Long> used = new HashSet<>();
   private int rows;
 
   AxisDesign(List<Dim> dims, long seed) {
@@ -125,6 +126,11 @@ final class AxisDesign {
     if (best == null) {
       best = firstUnused(eligible);
     }
+    for (int d = 0; best == null && d < dims.size(); d++) {
+      // Every balanced row is used: let one axis take a value used once more than the least,
+      // trading a moment's balance (the least-used rule restores it) for a new prompt.
+      best = firstUnused(relaxed(eligible, d));
+    }
     if (best == null) {
       best = candidates.get(order[0]); // every balanced row is used: a repeat cannot be helped
     }
@@ -166,6 +172,28 @@ final class AxisDesign {
       }
       out[d] = least.stream().mapToInt(Integer::intValue).toArray();
     }
+    return out;
+  }
+
+  /** {@code eligible} with axis {@code d} also allowed its values used once more than the least. */
+  private int[][] relaxed(int[][] eligible, int d) {
+    int[][] out = eligible.clone();
+    Dim dim = dims.get(d);
+    if (dim.hasNone() && eligible[d].length == 1 && eligible[d][0] == 0) {
+      return out; // this row takes none: its share is not traded
+    }
+    int from = dim.hasNone() ? 1 : 0;
+    int min = Integer.MAX_VALUE;
+    for (int v = from; v < counts[d].length; v++) {
+      min = Math.min(min, counts[d][v]);
+    }
+    List<Integer> values = new ArrayList<>();
+    for (int v = from; v < counts[d].length; v++) {
+      if (counts[d][v] <= min + 1) {
+        values.add(v);
+      }
+    }
+    out[d] = values.stream().mapToInt(Integer::intValue).toArray();
     return out;
   }
 
@@ -241,7 +269,7 @@ final class AxisDesign {
    * forced; looking one row ahead keeps it from being a repeat.
    */
   private boolean usable(int[] row) {
-    String key = key(row);
+    long key = key(row);
     if (used.contains(key)) {
       return false;
     }
@@ -255,7 +283,7 @@ final class AxisDesign {
       }
       forced[d] = next[d][0];
     }
-    return !used.contains(key(forced)) && !key(forced).equals(key);
+    return !used.contains(key(forced)) && key(forced) != key;
   }
 
   private void shuffle(int[] a) {
@@ -296,7 +324,7 @@ final class AxisDesign {
     rows++;
   }
 
-  private void untake(int[] row, String key) {
+  private void untake(int[] row, long key) {
     for (int d = 0; d < row.length; d++) {
       counts[d][row[d]]--;
       if (dims.get(d).hasNone() && row[d] != 0) {
@@ -310,7 +338,12 @@ final class AxisDesign {
     rows--;
   }
 
-  private static String key(int[] row) {
-    return Arrays.toString(row);
+  /** The row as one number (mixed radix over the axes' sizes). */
+  private long key(int[] row) {
+    long key = 0;
+    for (int d = 0; d < row.length; d++) {
+      key = key * counts[d].length + row[d];
+    }
+    return key;
   }
 }

@@ -1,72 +1,144 @@
 package dev.guardsynth.prompt;
 
+import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
-import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The label stage's requests to the teacher: the judge's ({@code prompts/judge.md}, which lists the
- * taxonomy) and the safeguard response writer's ({@code prompts/respond.md}, told the question's
- * label, topic and language). The question itself is always the user message, alone, so the same
- * question always makes the same request. Immutable and thread-safe.
+ * taxonomy and the rule set's checks) and the safeguard response writer's ({@code
+ * prompts/respond.md}). Laid out for providers' prompt caches (OpenAI caches a long shared prefix
+ * on its own; vLLM has prefix caching): the system message is the static part, byte-identical for
+ * every request of a stage (per rule set, for the judge), and the user message, last, holds only
+ * the questions of the request, as a JSON list with an id each. The same questions always make the
+ * same request. Immutable and thread-safe.
  */
 public final class LabelPrompts {
   private final Taxonomy taxonomy;
-  private final String judgeSystem;
-  private final PromptTemplate respond;
+  private final Map<String, String> judgeSystems; // by language: each rule set's own checks
+  private final Map<String, RuleSet> ruleSets; // by language
+  private final String judgeNoRules;
+  private final String respondSystem;
 
-  private LabelPrompts(Taxonomy taxonomy, String judgeSystem, PromptTemplate respond) {
+  private LabelPrompts(
+      Taxonomy taxonomy,
+      Map<String, String> judgeSystems,
+      Map<String, RuleSet> ruleSets,
+      String judgeNoRules,
+      String respondSystem) {
     this.taxonomy = taxonomy;
-    this.judgeSystem = judgeSystem;
-    this.respond = respond;
+    this.judgeSystems = judgeSystems;
+    this.ruleSets = ruleSets;
+    this.judgeNoRules = judgeNoRules;
+    this.respondSystem = respondSystem;
   }
 
-  /** Reads both templates; a missing one or an unknown placeholder is a {@code ConfigException}. */
-  public static LabelPrompts read(Path promptsDir, Taxonomy taxonomy) {
-    String judge =
-        PromptTemplate.read(promptsDir.resolve("judge.md"))
-            .render(Map.of("categories", GuardPrompts.categoryList(taxonomy)));
-    LabelPrompts prompts =
-        new LabelPrompts(taxonomy, judge, PromptTemplate.read(promptsDir.resolve("respond.md")));
-    // Render once now, so a bad placeholder fails before the first paid request.
-    prompts.respond("?", Label.SAFE, taxonomy.categories().get(0).id(), "en");
-    return prompts;
-  }
-
-  /** A hash of both templates as rendered, so a prompt change re-runs the stage. */
-  public String fingerprint() {
-    return Ids.sha256Hex(judgeSystem + "\n" + respond.text());
-  }
-
-  public List<ChatMessage> judge(String question) {
-    return List.of(ChatMessage.system(judgeSystem), ChatMessage.user(question));
+  /** Reads both templates and the config's rule sets; a bad one is a {@code ConfigException}. */
+  public static LabelPrompts read(GuardsynthConfig config, Taxonomy taxonomy) {
+    List<RuleSet> ruleSets = new ArrayList<>();
+    for (String file : config.rules()) {
+      ruleSets.add(RuleSet.read(Path.of(file)));
+    }
+    return read(Path.of(config.prompts()), taxonomy, ruleSets);
   }
 
   /**
-   * @param category the question's category id
-   * @param language the question's ISO 639-1 code; the reply is asked for in that language
+   * @param ruleSets the run's rule sets; a question is judged against the first one of its
+   *     language, and against no checks when none has its language
    */
-  public List<ChatMessage> respond(String question, Label label, String category, String language) {
-    Category c =
-        taxonomy
-            .find(category)
-            .orElseThrow(() ->
-                new IllegalArgumentException("category '" + category + "' is not in the taxonomy"));
-    Map<String, String> values = new LinkedHashMap<>();
-    values.put("label", label.json());
-    values.put("category", c.name(language));
-    values.put("category_en", c.name("en"));
-    values.put("category_id", c.id());
-    values.put("description", c.description());
-    values.put("language", languageName(language));
-    return List.of(ChatMessage.system(respond.render(values)), ChatMessage.user(question));
+  public static LabelPrompts read(Path promptsDir, Taxonomy taxonomy, List<RuleSet> ruleSets) {
+    PromptTemplate judge = PromptTemplate.read(promptsDir.resolve("judge.md"));
+    String categories = GuardPrompts.categoryList(taxonomy);
+    Map<String, String> judgeSystems = new LinkedHashMap<>();
+    Map<String, RuleSet> byLanguage = new LinkedHashMap<>();
+    for (RuleSet rules : ruleSets) {
+      if (byLanguage.putIfAbsent(rules.language(), rules) == null) {
+        judgeSystems.put(rules.language(), renderJudge(judge, categories, rules.checks()));
+      }
+    }
+    // The category list is left out of the respond prompt: each question carries its category's
+    // name, which is all a writer needs, and the prompt stays short, as it is sent per batch.
+    String respond = PromptTemplate.read(promptsDir.resolve("respond.md")).render(Map.of());
+    return new LabelPrompts(
+        taxonomy, judgeSystems, byLanguage, renderJudge(judge, categories, List.of()), respond);
+  }
+
+  private static String renderJudge(
+      PromptTemplate judge, String categories, List<RuleSet.Check> checks) {
+    StringBuilder list = new StringBuilder();
+    StringJoiner shape = new StringJoiner(", ", "{", "}");
+    for (RuleSet.Check c : checks) {
+      list.append("- ").append(c.id()).append(": ").append(c.judgeCheck().strip()).append('\n');
+      shape.add("\"" + c.id() + "\": true or false");
+    }
+    return judge.render(
+        Map.of(
+            "categories",
+            categories,
+            "checks",
+            checks.isEmpty() ? "(none)" : list.toString().strip(),
+            "check_shape",
+            shape.toString()));
+  }
+
+  /** A hash of every rendered system prompt, so a prompt or rule change re-runs the stage. */
+  public String fingerprint() {
+    return Ids.sha256Hex(String.join("\n", judgeSystems.values()) + "\n" + respondSystem);
+  }
+
+  /** The checks questions in {@code language} are judged against; empty when no rule set has it. */
+  public List<RuleSet.Check> checks(String language) {
+    RuleSet rules = ruleSets.get(language);
+    return rules == null ? List.of() : rules.checks();
+  }
+
+  /** One question of a judge request. */
+  public record JudgeItem(String id, String question) {}
+
+  /** One question of a respond request; {@code language} is an ISO 639-1 code. */
+  public record RespondItem(
+      String id, String question, Label label, String category, String language) {}
+
+  /**
+   * A judge request about {@code items}, all in {@code language}: the system message is the same
+   * for every request in that language.
+   */
+  public List<ChatMessage> judge(String language, List<JudgeItem> items) {
+    List<Map<String, String>> list = new ArrayList<>();
+    for (JudgeItem i : items) {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("id", i.id());
+      m.put("question", i.question());
+      list.add(m);
+    }
+    return List.of(
+        ChatMessage.system(judgeSystems.getOrDefault(language, judgeNoRules)),
+        ChatMessage.user(Json.write(list)));
+  }
+
+  /** A respond request about {@code items}; the system message is the same for every request. */
+  public List<ChatMessage> respond(List<RespondItem> items) {
+    List<Map<String, String>> list = new ArrayList<>();
+    for (RespondItem i : items) {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("id", i.id());
+      m.put("label", i.label().json());
+      m.put("category", taxonomy.find(i.category()).map(c -> c.name("en")).orElse(i.category()));
+      m.put("language", languageName(i.language()));
+      m.put("question", i.question());
+      list.add(m);
+    }
+    return List.of(ChatMessage.system(respondSystem), ChatMessage.user(Json.write(list)));
   }
 
   /** The English name of a language code ({@code ko} → Korean), or the code itself. */

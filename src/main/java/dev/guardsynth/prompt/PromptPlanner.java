@@ -195,17 +195,39 @@ public final class PromptPlanner {
   }
 
   /**
-   * Takes questions an earlier process already made into account: their prompts' axis values count
-   * towards each cell's balance and are not drawn again. For {@code plan --existing}.
+   * The next round after {@code existing} (questions an earlier run or script kept, such as its
+   * {@code labeled.jsonl}): only each cell's deficit ({@link #deficit}), with the cell's existing
+   * questions as the examples to move away from, continuing the axis design ({@link
+   * #continueFrom}), numbered one past the highest round in {@code existing}. For {@code plan
+   * --existing}; cells already at their target get no prompts.
+   */
+  public List<PromptSpec> planAfter(List<Labeled> existing) {
+    continueFrom(existing);
+    Map<Cell, List<String>> accepted = new HashMap<>();
+    int lastRound = 0;
+    for (Labeled q : existing) {
+      if (q.language() != null) {
+        accepted.computeIfAbsent(Cell.of(q), c -> new ArrayList<>()).add(q.text());
+      }
+      if (q.source() != null) {
+        lastRound = Math.max(lastRound, q.source().round());
+      }
+    }
+    return plan(deficit(existing), accepted, lastRound + 1);
+  }
+
+  /**
+   * Takes questions an earlier process already made into account: the axis values of their prompts
+   * (each prompt once) count towards each cell's balance and are not drawn again.
    */
   public void continueFrom(List<Labeled> existing) {
     Set<String> prompts = new HashSet<>();
     for (Labeled q : existing) {
+      if (q.language() == null || q.source() == null || q.source().axes().isEmpty()) {
+        continue; // made before axes existed, or without a language: nothing to continue
+      }
       Cell cell = Cell.of(q);
-      if (cells.containsKey(cell)
-          && q.source() != null
-          && !q.source().axes().isEmpty()
-          && prompts.add(cell + " " + q.source().promptId())) {
+      if (cells.containsKey(cell) && prompts.add(cell + " " + q.source().promptId())) {
         design(cell).design().record(q.source().axes());
       }
     }
@@ -218,7 +240,9 @@ public final class PromptPlanner {
   public Map<Cell, Integer> deficit(List<Labeled> existing) {
     Map<Cell, Integer> have = new HashMap<>();
     for (Labeled q : existing) {
-      have.merge(Cell.of(q), 1, Integer::sum);
+      if (q.language() != null) {
+        have.merge(Cell.of(q), 1, Integer::sum);
+      }
     }
     Map<Cell, Integer> out = new LinkedHashMap<>();
     for (Cell cell : cells.keySet()) {

@@ -7,6 +7,7 @@ import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.DatasetExporter;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.prompt.GuardPrompts;
+import dev.guardsynth.prompt.RuleSet;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -54,10 +55,7 @@ public final class ExportStage {
         + respondSystem;
   }
 
-  /**
-   * Writes {@code questions} as the dataset in {@code out} under {@code export}; its card shows
-   * each cell against {@code targets}.
-   */
+  /** Writes {@code questions} as the dataset in {@code out} under {@code export}. */
   public ExportResult run(ExportConfig export, List<Labeled> questions, Path out) {
     ExportResult result =
         new DatasetExporter(
@@ -68,6 +66,7 @@ public final class ExportStage {
                     detectSystem,
                     respondSystem,
                     config.dedup().threshold(),
+                    RuleSet.languages(config.rules()),
                     config.targets()))
             .write(questions, out);
     LOG.log(

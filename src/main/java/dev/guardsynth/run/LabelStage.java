@@ -34,7 +34,7 @@ public final class LabelStage {
 
   /** Reads the label prompts the config names. */
   public static LabelStage open(GuardsynthConfig config, Taxonomy taxonomy) {
-    return new LabelStage(config, taxonomy, LabelPrompts.read(Path.of(config.prompts()), taxonomy));
+    return new LabelStage(config, taxonomy, LabelPrompts.read(config, taxonomy));
   }
 
   /** What, besides its input, decides this stage's output. */

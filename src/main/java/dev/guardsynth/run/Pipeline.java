@@ -1,6 +1,8 @@
 package dev.guardsynth.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
@@ -13,6 +15,7 @@ import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
+import dev.guardsynth.teacher.StageUsage;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
@@ -122,11 +125,49 @@ public final class Pipeline {
         throw e;
       } finally {
         log.put("usage", session.usage());
+        putCostPerQuestion(log, session);
         if (session.usedTeacher()) {
           LOG.log(Level.INFO, session.summary());
         }
       }
     }
+  }
+
+  /** {@code cost_per_question} in run.json, once the export stage has counted its questions. */
+  private static void putCostPerQuestion(RunLog log, TeacherSession session) {
+    JsonNode questions = log.stageNode("export").path("counts").path("questions");
+    if (!questions.canConvertToLong()) {
+      return;
+    }
+    Map<String, StageUsage> byStage = new LinkedHashMap<>();
+    session
+        .usage()
+        .byStage()
+        .forEach((stage, models) ->
+            byStage.put(stage, models.values().stream().reduce(StageUsage.ZERO, StageUsage::plus)));
+    log.put("cost_per_question", CostPerQuestion.of(byStage, questions.asLong()));
+  }
+
+  /** The dry run's note on the label stage, whose requests depend on what survives the filter. */
+  private List<String> labelNote(int questions) {
+    LabelConfig label = config.label();
+    if (!label.judge() && !label.respond()) {
+      return List.of();
+    }
+    long judge = label.judge() ? (questions + label.batchSize() - 1) / label.batchSize() : 0;
+    long respond =
+        label.respond() ? (questions + label.respondBatchSize() - 1) / label.respondBatchSize() : 0;
+    return List.of(
+        "label: not in the estimate; it asks the teacher about the questions that survive dedup"
+            + " and filter, "
+            + label.batchSize()
+            + " per judge request and "
+            + label.respondBatchSize()
+            + " per respond request: at most about "
+            + (judge + respond)
+            + " requests for these prompts (plus one per question whose batched answer is"
+            + " missing), sharing the budget; run.json's cost_per_question shows what each"
+            + " exported question cost");
   }
 
   /**
@@ -140,16 +181,7 @@ public final class Pipeline {
     List<TeacherRequest> requests =
         prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
-    int perQuestion = (config.label().judge() ? 1 : 0) + (config.label().respond() ? 1 : 0);
-    List<String> notes =
-        perQuestion == 0
-            ? List.of()
-            : List.of(
-                "label: not in the estimate; it asks the teacher "
-                    + perQuestion
-                    + " time(s) per question that survives dedup and filter, at most "
-                    + (long) questions * perQuestion
-                    + " requests for these prompts, and shares the budget");
+    List<String> notes = labelNote(questions);
     RunPlan plan =
         RunPlan.estimate(
             config,

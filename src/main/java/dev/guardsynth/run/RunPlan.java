@@ -81,7 +81,7 @@ public record RunPlan(
   static RunPlan estimate(
       GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages, List<String> notes) {
     TeacherConfig teacher = config.teacher();
-    boolean batch = teacher.mode().equals("batch");
+    boolean batch = teacher.mode() == TeacherConfig.Mode.BATCH;
     Ledger ledger = new Ledger(teacher, config.budget());
     List<StagePlan> plans = new ArrayList<>();
     long sendRequests = 0;
@@ -146,7 +146,7 @@ public record RunPlan(
     }
     return new RunPlan(
         dir.root().toString(),
-        teacher.mode(),
+        teacher.mode().toString(),
         plans,
         config.budget(),
         ledger.spent(),
@@ -193,7 +193,7 @@ public record RunPlan(
     if (p == null) {
       return 0;
     }
-    double usd = (usage.inputTokens() * p.input() + usage.outputTokens() * p.output()) / 1e6;
+    double usd = Ledger.usd(p, usage);
     return batch ? usd * Ledger.BATCH_PRICE_FACTOR : usd;
   }
 

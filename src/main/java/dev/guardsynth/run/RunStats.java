@@ -129,8 +129,20 @@ public final class RunStats {
     Path datasetStats = dir.dataset().resolve("stats.json");
     if (Files.exists(datasetStats)) {
       long exported;
+      Map<String, Long> notAdded = new TreeMap<>();
       try {
-        exported = Json.MAPPER.readTree(datasetStats.toFile()).path("questions").asLong();
+        JsonNode stats = Json.MAPPER.readTree(datasetStats.toFile());
+        // With a previous release, the dataset also holds its questions; this run added the rest.
+        JsonNode added = stats.path("added");
+        exported =
+            added.isMissingNode()
+                ? stats.path("questions").asLong()
+                : added.path("questions").asLong();
+        for (String reason : List.of("already_released", "near_two_splits")) {
+          if (added.path(reason).asLong() > 0) {
+            notAdded.put(reason, added.path(reason).asLong());
+          }
+        }
       } catch (IOException e) {
         throw new InputException(datasetStats + ": not valid JSON (" + e.getMessage() + ")", e);
       }
@@ -139,7 +151,7 @@ public final class RunStats {
               "export",
               labeled.size(),
               exported,
-              Map.of(),
+              notAdded,
               true,
               "labeled.jsonl → dataset/ (questions)",
               problems));

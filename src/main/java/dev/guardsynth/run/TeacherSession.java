@@ -110,7 +110,7 @@ public final class TeacherSession implements AutoCloseable {
     Teacher teacher = Teachers.open(config, env, record);
     OpenAiBatch batch = null;
     try {
-      batch = config.mode().equals("batch") ? Teachers.openBatch(config, env) : null;
+      batch = config.mode() == TeacherConfig.Mode.BATCH ? Teachers.openBatch(config, env) : null;
     } catch (RuntimeException e) {
       teacher.close();
       throw e;

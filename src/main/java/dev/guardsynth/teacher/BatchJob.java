@@ -32,10 +32,10 @@ final class BatchJob {
   /** A batch this run submitted. {@code collected} once its results are in the journal. */
   record Submitted(String id, String inputFileId, int requests, boolean collected) {}
 
-  private final RequestRunner runner;
+  private final RunnerContext context;
   private final List<TeacherRequest> requests;
   private final RequestRunner.Sink sink;
-  private final RequestRunner.Outcome[] outcomes;
+  private final Outcome[] outcomes;
   private final Map<String, List<Integer>> indexByKey = new HashMap<>();
   private final Map<Integer, Ledger.Estimate> reserved = new HashMap<>();
   private final long started;
@@ -45,19 +45,19 @@ final class BatchJob {
   private int done;
   private String budgetStop;
 
-  BatchJob(RequestRunner runner, List<TeacherRequest> requests, RequestRunner.Sink sink) {
-    this.runner = runner;
+  BatchJob(RunnerContext context, List<TeacherRequest> requests, RequestRunner.Sink sink) {
+    this.context = context;
     this.requests = List.copyOf(requests);
     this.sink = sink;
-    this.outcomes = new RequestRunner.Outcome[requests.size()];
+    this.outcomes = new Outcome[requests.size()];
     for (int i = 0; i < requests.size(); i++) {
       indexByKey.computeIfAbsent(requests.get(i).key(), k -> new ArrayList<>()).add(i);
     }
-    this.started = runner.ticker().nanos();
+    this.started = context.ticker().nanos();
   }
 
   RequestRunner.Result run() throws TeacherException, InterruptedException {
-    Journal journal = runner.journal();
+    Journal journal = context.journal();
     if (journal == null) {
       throw new IllegalStateException("mode: batch needs a journal to collect replies into");
     }
@@ -74,13 +74,13 @@ final class BatchJob {
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
       if (outcomes[i] == null && !isDuplicateOfEarlier(i)) {
-        Ledger.Estimate estimate = runner.ledger().estimate(requests.get(i), true);
-        String limit = runner.ledger().exhausted(estimate);
+        Ledger.Estimate estimate = context.ledger().estimate(requests.get(i), true);
+        String limit = context.ledger().exhausted(estimate);
         if (limit != null) {
           budgetStop = limit;
           break;
         }
-        runner.ledger().reserveNow(estimate);
+        context.ledger().reserveNow(estimate);
         reserved.put(i, estimate);
         pending.add(i);
       }
@@ -98,10 +98,10 @@ final class BatchJob {
         continue;
       }
       TeacherRequest request = requests.get(i);
-      var reply = runner.journal().find(request.key());
+      var reply = context.journal().find(request.key());
       if (reply.isPresent()) {
-        runner.ledger().fromJournal(runner.stage(), request, reply.get(), false);
-        outcomes[i] = new RequestRunner.Answered(new RequestRunner.Answer(reply.get(), true));
+        context.ledger().fromJournal(context.stage(), request, reply.get(), false);
+        outcomes[i] = new Outcome.Answered(new RequestRunner.Answer(reply.get(), true));
         fromJournal++;
         done++;
       }
@@ -137,11 +137,11 @@ final class BatchJob {
 
   private Submitted submit(List<Integer> chunk, List<Submitted> state)
       throws TeacherException, InterruptedException {
-    runner.stopSignal().check();
+    context.stopSignal().check();
     Path input =
-        runner
+        context
             .batchState()
-            .resolveSibling("batch-" + runner.stage() + "-" + (state.size() + 1) + ".input.jsonl");
+            .resolveSibling("batch-" + context.stage() + "-" + (state.size() + 1) + ".input.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
       for (int i : chunk) {
         out.write(OpenAiBatch.inputLine(requests.get(i)));
@@ -150,48 +150,48 @@ final class BatchJob {
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + input, e);
     }
-    String fileId = retrying(() -> runner.batch().upload(input));
-    String batchId = retrying(() -> runner.batch().create(fileId));
+    String fileId = retrying(() -> context.batch().upload(input));
+    String batchId = retrying(() -> context.batch().create(fileId));
     Submitted s = new Submitted(batchId, fileId, chunk.size(), false);
     state.add(s);
     writeState(state);
     LOG.log(
         Level.INFO,
         "{0}: submitted batch {1} of {2} requests; polling every {3} s",
-        runner.stage(),
+        context.stage(),
         batchId,
         chunk.size(),
-        runner.config().batchPollSeconds());
+        context.config().batchPollSeconds());
     return s;
   }
 
   /** Polls a batch until it ends, then journals its replies and records its failures. */
   private void collect(Submitted s, List<Submitted> state, int position)
       throws TeacherException, InterruptedException {
-    OpenAiBatch.Status polled = retrying(() -> runner.batch().retrieve(s.id()));
+    OpenAiBatch.Status polled = retrying(() -> context.batch().retrieve(s.id()));
     while (!polled.isTerminal()) {
       report((int) polled.completed());
-      sleepUnlessStopped(runner.config().batchPollSeconds() * 1_000_000_000L);
-      polled = retrying(() -> runner.batch().retrieve(s.id()));
+      sleepUnlessStopped(context.config().batchPollSeconds() * 1_000_000_000L);
+      polled = retrying(() -> context.batch().retrieve(s.id()));
     }
     OpenAiBatch.Status status = polled;
     String model = requests.isEmpty() ? "" : requests.get(0).model();
     List<String> lines = new ArrayList<>();
     if (status.outputFileId() != null) {
-      lines.addAll(retrying(() -> runner.batch().download(status.outputFileId())));
+      lines.addAll(retrying(() -> context.batch().download(status.outputFileId())));
     }
     if (status.errorFileId() != null) {
-      lines.addAll(retrying(() -> runner.batch().download(status.errorFileId())));
+      lines.addAll(retrying(() -> context.batch().download(status.errorFileId())));
     }
     Set<String> answered = new HashSet<>();
     for (String line : lines) {
-      OpenAiBatch.Result result = runner.batch().parse(line, model);
+      OpenAiBatch.Result result = context.batch().parse(line, model);
       List<Integer> indices = result.key() == null ? null : indexByKey.get(result.key());
       if (indices == null) {
         LOG.log(
             Level.WARNING,
             "{0}: batch {1} answered a request this run no longer makes; ignored",
-            runner.stage(),
+            context.stage(),
             s.id());
         continue;
       }
@@ -199,12 +199,14 @@ final class BatchJob {
       int first = indices.get(0);
       TeacherRequest request = requests.get(first);
       if (result.reply() != null) {
-        if (runner.journal().find(request.key()).isEmpty()) {
-          runner.journal().append(request, result.reply(), true);
-          runner.ledger().settle(estimateFor(first), runner.stage(), request, result.reply(), true);
+        if (context.journal().find(request.key()).isEmpty()) {
+          context.journal().append(request, result.reply(), true);
+          context
+              .ledger()
+              .settle(estimateFor(first), context.stage(), request, result.reply(), true);
           sent++;
         }
-        settle(first, new RequestRunner.Answered(new RequestRunner.Answer(result.reply(), false)));
+        settle(first, new Outcome.Answered(new RequestRunner.Answer(result.reply(), false)));
       } else {
         fail(first, result.error());
       }
@@ -222,7 +224,7 @@ final class BatchJob {
                   status.status().equals("failed")
                       ? TeacherException.Kind.BAD_REQUEST
                       : TeacherException.Kind.TIMEOUT,
-                  runner.batch().where(model)
+                  context.batch().where(model)
                       + " batch "
                       + s.id()
                       + " ended '"
@@ -238,7 +240,7 @@ final class BatchJob {
     LOG.log(
         Level.INFO,
         "{0}: batch {1} {2}: {3} results",
-        runner.stage(),
+        context.stage(),
         s.id(),
         status.status(),
         lines.size());
@@ -248,8 +250,8 @@ final class BatchJob {
     Ledger.Estimate e = reserved.remove(index);
     if (e == null) {
       // Submitted by an earlier session: reserve now, so settling balances.
-      e = runner.ledger().estimate(requests.get(index), true);
-      runner.ledger().reserveNow(e);
+      e = context.ledger().estimate(requests.get(index), true);
+      context.ledger().reserveNow(e);
     }
     return e;
   }
@@ -257,24 +259,23 @@ final class BatchJob {
   private void fail(int index, TeacherException error) {
     Ledger.Estimate e = reserved.remove(index);
     if (e != null) {
-      runner.ledger().release(e);
+      context.ledger().release(e);
     }
-    runner.ledger().failed(runner.stage(), requests.get(index).model());
+    context.ledger().failed(context.stage(), requests.get(index).model());
     LOG.log(
         Level.WARNING,
         "{0}: request {1} failed: {2}",
-        runner.stage(),
+        context.stage(),
         requests.get(index).key(),
         error.getMessage());
-    settle(
-        index, new RequestRunner.Failed(new RequestRunner.Failure(requests.get(index), error, 1)));
+    settle(index, new Outcome.Failed(new RequestRunner.Failure(requests.get(index), error, 1)));
   }
 
-  private void settle(int index, RequestRunner.Outcome outcome) {
+  private void settle(int index, Outcome outcome) {
     if (outcomes[index] == null) {
       outcomes[index] = outcome;
       done++;
-      if (outcome instanceof RequestRunner.Failed) {
+      if (outcome instanceof Outcome.Failed) {
         failed++;
       }
     }
@@ -283,7 +284,7 @@ final class BatchJob {
 
   private RequestRunner.Result deliver() throws TeacherException {
     for (int i = 0; i < requests.size(); i++) {
-      RequestRunner.Outcome outcome = outcomes[i];
+      Outcome outcome = outcomes[i];
       if (outcome == null && isDuplicateOfEarlier(i)) {
         outcome = outcomes[indexByKey.get(requests.get(i).key()).get(0)];
       }
@@ -296,13 +297,13 @@ final class BatchJob {
                 + " of "
                 + requests.size()
                 + " "
-                + runner.stage()
+                + context.stage()
                 + " requests not sent yet");
       }
       switch (outcome) {
-        case RequestRunner.Answered a -> sink.accept(i, a.answer());
-        case RequestRunner.Failed f -> sink.failed(i, f.failure());
-        case RequestRunner.Skipped s ->
+        case Outcome.Answered a -> sink.accept(i, a.answer());
+        case Outcome.Failed f -> sink.failed(i, f.failure());
+        case Outcome.Skipped s ->
             throw new IllegalStateException("batch results are never skipped");
       }
     }
@@ -312,18 +313,18 @@ final class BatchJob {
   private void sleepUnlessStopped(long nanos) throws InterruptedException {
     long step = 200_000_000L; // check the stop signal five times a second
     for (long left = nanos; left > 0; left -= step) {
-      runner.stopSignal().check();
-      runner.ticker().sleep(Math.min(step, left));
+      context.stopSignal().check();
+      context.ticker().sleep(Math.min(step, left));
     }
-    runner.stopSignal().check();
+    context.stopSignal().check();
   }
 
   private void report(int batchDone) {
-    runner
+    context
         .progress()
         .update(
             new Progress(
-                runner.stage(),
+                context.stage(),
                 requests.size(),
                 Math.min(requests.size(), done + batchDone),
                 fromJournal,
@@ -331,8 +332,8 @@ final class BatchJob {
                 reserved.size(),
                 0,
                 0,
-                runner.ledger().stage(runner.stage()).costUsd(),
-                runner.ticker().nanos() - started));
+                context.ledger().stage(context.stage()).costUsd(),
+                context.ticker().nanos() - started));
   }
 
   /** An API call, retried like a request: a poll that fails now and then must not end the run. */
@@ -341,10 +342,10 @@ final class BatchJob {
       try {
         return call.run();
       } catch (TeacherException e) {
-        if (!e.kind().isRetryable() || attempts > runner.config().maxRetries()) {
+        if (!e.kind().isRetryable() || attempts > context.config().maxRetries()) {
           throw e;
         }
-        sleepUnlessStopped(runner.backoffNanos(attempts, e.retryAfter()));
+        sleepUnlessStopped(context.backoff().nanos(attempts, e.retryAfter()));
       }
     }
   }
@@ -355,7 +356,7 @@ final class BatchJob {
   }
 
   private List<Submitted> readState() {
-    Path file = runner.batchState();
+    Path file = context.batchState();
     if (!Files.exists(file)) {
       return new ArrayList<>();
     }
@@ -373,6 +374,6 @@ final class BatchJob {
   }
 
   private void writeState(List<Submitted> state) {
-    AtomicFile.writeString(runner.batchState(), Json.writePretty(state));
+    AtomicFile.writeString(context.batchState(), Json.writePretty(state));
   }
 }

@@ -130,27 +130,8 @@ public final class LangChainTeacher implements Teacher {
       int status = http.statusCode();
       Duration retryAfter =
           http instanceof LangChainHttpClient.StatusException s ? s.retryAfter() : null;
-      String message = where(request) + " answered HTTP " + status;
-      TeacherException.Kind kind;
-      if (status == 401 || status == 403) {
-        kind = TeacherException.Kind.AUTH;
-        message += "; check the API key";
-        // The error body may echo the key: it is neither shown nor kept as the cause.
-        return new TeacherException(kind, message, retryAfter, null);
-      } else if (status == 429 || status == 529) { // 529: Anthropic's "overloaded"
-        kind = TeacherException.Kind.RATE_LIMITED;
-      } else if (status >= 500) {
-        kind = TeacherException.Kind.SERVER;
-      } else if (status == 408) {
-        kind = TeacherException.Kind.TIMEOUT;
-      } else {
-        kind = TeacherException.Kind.BAD_REQUEST;
-        message +=
-            ": "
-                + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(http.getMessage()), apiKey)
-                + "; check the model name and parameters";
-      }
-      return new TeacherException(kind, message, retryAfter, e);
+      return TeacherException.forStatus(
+          where(request), status, http.getMessage(), retryAfter, apiKey, e);
     }
     if (cause(e, JsonProcessingException.class) != null) {
       // Checked before IOException, which Jackson's parse errors extend.

@@ -127,7 +127,16 @@ public final class Ledger {
         stage,
         request.model(),
         new StageUsage(
-            1, 0, 1, 0, 0, reply.usage().inputTokens(), reply.usage().outputTokens(), cost, cost));
+            1,
+            0,
+            1,
+            0,
+            0,
+            reply.usage().inputTokens(),
+            reply.usage().outputTokens(),
+            cost,
+            cost,
+            reply.usage().cachedInputTokens()));
   }
 
   /** Accounts a reply taken from the journal (already counted as spent by {@link #addJournal}). */
@@ -138,7 +147,16 @@ public final class Ledger {
         stage,
         request.model(),
         new StageUsage(
-            1, 1, 0, 0, 0, reply.usage().inputTokens(), reply.usage().outputTokens(), cost, 0));
+            1,
+            1,
+            0,
+            0,
+            0,
+            reply.usage().inputTokens(),
+            reply.usage().outputTokens(),
+            cost,
+            0,
+            reply.usage().cachedInputTokens()));
   }
 
   public synchronized void failed(String stage, String model) {
@@ -249,9 +267,17 @@ public final class Ledger {
       }
       return 0;
     }
-    double usd =
-        (usage.inputTokens() * price.input() + usage.outputTokens() * price.output()) / 1e6;
+    double usd = usd(price, usage);
     return batch ? usd * BATCH_PRICE_FACTOR : usd;
+  }
+
+  /** What {@code usage} costs: cached input tokens at {@code cached_input}, the rest at input. */
+  public static double usd(TeacherConfig.Price price, Usage usage) {
+    long cached = Math.min(usage.cachedInputTokens(), usage.inputTokens());
+    return ((usage.inputTokens() - cached) * price.input()
+            + cached * price.cachedInput()
+            + usage.outputTokens() * price.output())
+        / 1e6;
   }
 
   static double round(double usd) {

@@ -79,6 +79,11 @@ public final class OpenAiBatch implements AutoCloseable {
     body.put("temperature", request.temperature());
     body.put("max_tokens", request.maxTokens());
     body.put("seed", request.sample()); // as OpenAiTeacher sends it, so replies match
+    if (request.responseSchema() != null) {
+      // The Batch API is OpenAI's own, which supports structured output: no fallback needed.
+      body.set(
+          "response_format", Json.MAPPER.valueToTree(request.responseSchema().responseFormat()));
+    }
     return Json.write(line);
   }
 
@@ -190,7 +195,8 @@ public final class OpenAiBatch implements AutoCloseable {
               body.path("model").asText(model),
               new Usage(
                   usage.path("prompt_tokens").asLong(0),
-                  usage.path("completion_tokens").asLong(0))),
+                  usage.path("completion_tokens").asLong(0),
+                  usage.path("prompt_tokens_details").path("cached_tokens").asLong(0))),
           null);
     }
     String message =

@@ -2,9 +2,11 @@ package dev.guardsynth.teacher;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.moderations.ModerationCreateParams;
@@ -12,11 +14,14 @@ import com.openai.models.moderations.ModerationCreateResponse;
 import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Secrets;
 import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A teacher behind any OpenAI-compatible chat completions endpoint (OpenAI, Azure, vLLM, Ollama, LM
@@ -24,7 +29,13 @@ import java.util.List;
  * retries, so that every attempt is counted and limited in one place. Thread-safe.
  */
 public final class OpenAiTeacher implements Teacher {
+  private static final System.Logger LOG = System.getLogger("guardsynth.teacher");
+
   private final OpenAIClient client;
+
+  /** Set once the server answered HTTP 400 to {@code response_format}; lives as long as the run. */
+  private final AtomicBoolean schemaRejected = new AtomicBoolean();
+
   private final String baseUrl;
   private final String apiKey; // only to scrub it from error messages that might echo it
 
@@ -59,6 +70,41 @@ public final class OpenAiTeacher implements Teacher {
 
   @Override
   public TeacherReply complete(TeacherRequest request) throws TeacherException {
+    ResponseSchema schema = request.responseSchema();
+    boolean withSchema = schema != null && !(schema.fallback() && schemaRejected.get());
+    try {
+      return send(request, withSchema);
+    } catch (OpenAIServiceException e) {
+      if (withSchema && schema.fallback() && e.statusCode() == 400) {
+        // A server without structured output (an older vLLM, a proxy) rejects the whole request;
+        // the tolerant reply parsers read free text, so ask again without the schema, and stop
+        // sending it: every later request would be rejected the same way.
+        if (schemaRejected.compareAndSet(false, true)) {
+          LOG.log(
+              Level.WARNING,
+              "{0} answered HTTP 400 to response_format (json_schema): {1}; asking without it"
+                  + " for the rest of the run (label.structured: auto)",
+              where(request.model()),
+              scrub(firstLine(e.getMessage()), apiKey));
+        }
+        try {
+          return send(request, false);
+        } catch (OpenAIServiceException | OpenAIIoException | OpenAIInvalidDataException again) {
+          throw failure(request.model(), again, "a chat completion");
+        }
+      }
+      throw failure(request.model(), e, "a chat completion");
+    } catch (OpenAIIoException | OpenAIInvalidDataException e) {
+      throw failure(request.model(), e, "a chat completion");
+    }
+  }
+
+  /** Whether a server rejected {@code response_format} during this run. */
+  public boolean schemaRejected() {
+    return schemaRejected.get();
+  }
+
+  private TeacherReply send(TeacherRequest request, boolean withSchema) throws TeacherException {
     ChatCompletionCreateParams.Builder params =
         ChatCompletionCreateParams.builder()
             .model(request.model())
@@ -76,22 +122,42 @@ public final class OpenAiTeacher implements Teacher {
                     .build());
       }
     }
-    try {
-      ChatCompletion completion = client.chat().completions().create(params.build());
-      if (completion.choices().isEmpty()) {
-        throw new TeacherException(
-            TeacherException.Kind.MALFORMED, where(request.model()) + " returned no choices");
-      }
-      String text = completion.choices().get(0).message().content().orElse("");
-      Usage usage =
-          completion
-              .usage()
-              .map(u -> new Usage(u.promptTokens(), u.completionTokens()))
-              .orElse(Usage.ZERO);
-      return new TeacherReply(text, completion.model(), usage);
-    } catch (OpenAIServiceException | OpenAIIoException | OpenAIInvalidDataException e) {
-      throw failure(request.model(), e, "a chat completion");
+    if (withSchema) {
+      params.responseFormat(responseFormat(request.responseSchema()));
     }
+    ChatCompletion completion = client.chat().completions().create(params.build());
+    if (completion.choices().isEmpty()) {
+      throw new TeacherException(
+          TeacherException.Kind.MALFORMED, where(request.model()) + " returned no choices");
+    }
+    String text = completion.choices().get(0).message().content().orElse("");
+    Usage usage =
+        completion
+            .usage()
+            .map(u ->
+                new Usage(
+                    u.promptTokens(),
+                    u.completionTokens(),
+                    u.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)))
+            .orElse(Usage.ZERO);
+    return new TeacherReply(text, completion.model(), usage);
+  }
+
+  /** {@code response_format: {type: json_schema, json_schema: {name, schema, strict: true}}}. */
+  static ResponseFormatJsonSchema responseFormat(ResponseSchema schema) {
+    ResponseFormatJsonSchema.JsonSchema.Schema.Builder body =
+        ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+    for (Map.Entry<String, Object> e : schema.schema().entrySet()) {
+      body.putAdditionalProperty(e.getKey(), JsonValue.from(e.getValue()));
+    }
+    return ResponseFormatJsonSchema.builder()
+        .jsonSchema(
+            ResponseFormatJsonSchema.JsonSchema.builder()
+                .name(schema.name())
+                .schema(body.build())
+                .strict(true)
+                .build())
+        .build();
   }
 
   /**
@@ -148,30 +214,13 @@ public final class OpenAiTeacher implements Teacher {
   }
 
   static TeacherException fromStatus(String where, OpenAIServiceException e, String apiKey) {
-    int status = e.statusCode();
-    String message = where + " answered HTTP " + status;
-    TeacherException.Kind kind;
-    if (status == 401 || status == 403) {
-      kind = TeacherException.Kind.AUTH;
-      message += "; check the API key";
-    } else if (status == 429) {
-      kind = TeacherException.Kind.RATE_LIMITED;
-    } else if (status >= 500) {
-      kind = TeacherException.Kind.SERVER;
-    } else if (status == 408) {
-      kind = TeacherException.Kind.TIMEOUT;
-    } else {
-      kind = TeacherException.Kind.BAD_REQUEST;
-      message +=
-          ": " + scrub(firstLine(e.getMessage()), apiKey) + "; check the model name and parameters";
-    }
-    // The provider's error body for a rejected key may echo part of the key, so it is not kept as
-    // the cause (whose message -x would print).
-    return new TeacherException(
-        kind,
-        message,
+    return TeacherException.forStatus(
+        where,
+        e.statusCode(),
+        e.getMessage(),
         retryAfter(e.headers().values("retry-after")),
-        kind == TeacherException.Kind.AUTH ? null : e);
+        apiKey,
+        e);
   }
 
   /** Reads Retry-After as seconds or an HTTP date; null when absent or unreadable. */

@@ -13,6 +13,7 @@ package dev.guardsynth.teacher;
  * @param outputTokens output tokens of all replies used
  * @param costUsd estimated cost of all replies used, from {@code teacher.prices}
  * @param sentCostUsd the part of {@code costUsd} paid in this session
+ * @param cachedInputTokens the part of {@code inputTokens} read from the provider's prompt cache
  */
 public record StageUsage(
     long requests,
@@ -23,8 +24,33 @@ public record StageUsage(
     long inputTokens,
     long outputTokens,
     double costUsd,
-    double sentCostUsd) {
-  public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    double sentCostUsd,
+    long cachedInputTokens) {
+  public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** Usage without cached tokens. */
+  public StageUsage(
+      long requests,
+      long fromJournal,
+      long sent,
+      long failed,
+      long retries,
+      long inputTokens,
+      long outputTokens,
+      double costUsd,
+      double sentCostUsd) {
+    this(
+        requests,
+        fromJournal,
+        sent,
+        failed,
+        retries,
+        inputTokens,
+        outputTokens,
+        costUsd,
+        sentCostUsd,
+        0);
+  }
 
   public StageUsage plus(StageUsage o) {
     return new StageUsage(
@@ -36,7 +62,23 @@ public record StageUsage(
         inputTokens + o.inputTokens,
         outputTokens + o.outputTokens,
         costUsd + o.costUsd,
-        sentCostUsd + o.sentCostUsd);
+        sentCostUsd + o.sentCostUsd,
+        cachedInputTokens + o.cachedInputTokens);
+  }
+
+  /** The same with costs to the micro-dollar, so run.json shows 0.001771, not 0.00177059999. */
+  public StageUsage rounded() {
+    return new StageUsage(
+        requests,
+        fromJournal,
+        sent,
+        failed,
+        retries,
+        inputTokens,
+        outputTokens,
+        Math.round(costUsd * 1e6) / 1e6,
+        Math.round(sentCostUsd * 1e6) / 1e6,
+        cachedInputTokens);
   }
 
   public long tokens() {

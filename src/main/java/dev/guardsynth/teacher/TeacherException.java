@@ -50,6 +50,40 @@ public class TeacherException extends Exception {
     this(kind, message, null, null);
   }
 
+  /**
+   * The failure for an HTTP error {@code status} from {@code where}, for every HTTP provider: 401
+   * and 403 a wrong key, 429 and 529 (Anthropic's "overloaded") rate limited, other 5xx a server
+   * fault, 408 a timeout, anything else a bad request, shown with the first line of the server's
+   * {@code detail} (the key scrubbed from it). A rejected key's error body may echo part of the
+   * key, so it is neither shown nor kept as the cause (whose message -x would print).
+   */
+  static TeacherException forStatus(
+      String where,
+      int status,
+      String detail,
+      Duration retryAfter,
+      String apiKey,
+      Throwable cause) {
+    String message = where + " answered HTTP " + status;
+    Kind kind;
+    if (status == 401 || status == 403) {
+      return new TeacherException(Kind.AUTH, message + "; check the API key", retryAfter, null);
+    } else if (status == 429 || status == 529) {
+      kind = Kind.RATE_LIMITED;
+    } else if (status >= 500) {
+      kind = Kind.SERVER;
+    } else if (status == 408) {
+      kind = Kind.TIMEOUT;
+    } else {
+      kind = Kind.BAD_REQUEST;
+      message +=
+          ": "
+              + OpenAiTeacher.scrub(OpenAiTeacher.firstLine(detail), apiKey)
+              + "; check the model name and parameters";
+    }
+    return new TeacherException(kind, message, retryAfter, cause);
+  }
+
   public Kind kind() {
     return kind;
   }

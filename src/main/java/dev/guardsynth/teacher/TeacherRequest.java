@@ -8,11 +8,25 @@ import java.util.List;
 /**
  * One chat completion request. {@code sample} tells apart calls that share the same messages; it is
  * also sent as the request's {@code seed}. Immutable.
+ *
+ * @param responseSchema the JSON schema the reply is asked to follow, or null for free text; null
+ *     is left out of the JSON, so requests without one keep the keys they always had
  */
 public record TeacherRequest(
-    String model, List<ChatMessage> messages, double temperature, int maxTokens, int sample) {
+    String model,
+    List<ChatMessage> messages,
+    double temperature,
+    int maxTokens,
+    int sample,
+    ResponseSchema responseSchema) {
   public TeacherRequest {
     messages = List.copyOf(messages);
+  }
+
+  /** A request for free text. */
+  public TeacherRequest(
+      String model, List<ChatMessage> messages, double temperature, int maxTokens, int sample) {
+    this(model, messages, temperature, maxTokens, sample, null);
   }
 
   /**

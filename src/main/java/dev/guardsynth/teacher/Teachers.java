@@ -4,6 +4,8 @@ import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.TeacherConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Builds the {@link Teacher} a config names. */
@@ -17,38 +19,47 @@ public final class Teachers {
    * @param record a cassette file to record replies into, or null
    */
   public static Teacher open(TeacherConfig config, Map<String, String> env, Path record) {
-    Teacher teacher =
-        switch (config.provider()) {
-          case "replay" -> {
-            if (config.cassette() == null) {
-              throw new ConfigException(
-                  "teacher.cassette: missing; provider 'replay' needs the cassette file to answer from");
-            }
-            yield new ReplayTeacher(Path.of(config.cassette()));
-          }
-          case "openai" ->
-              new OpenAiTeacher(
-                  config.baseUrl(),
-                  apiKey(config, env),
-                  Duration.ofSeconds(config.timeoutSeconds()),
-                  config.concurrency());
-          case "anthropic" ->
-              LangChainTeacher.anthropic(
-                  config.baseUrl(),
-                  apiKey(config, env),
-                  config.model(),
-                  Duration.ofSeconds(config.timeoutSeconds()));
-          case "ollama" ->
-              LangChainTeacher.ollama(
-                  config.baseUrl(), config.model(), Duration.ofSeconds(config.timeoutSeconds()));
-          default ->
-              throw new ConfigException(
-                  "teacher.provider: '"
-                      + config.provider()
-                      + "' is not known; use one of "
-                      + String.join(", ", TeacherConfig.PROVIDERS));
-        };
+    Teacher teacher;
+    if (config.provider() == TeacherConfig.Provider.REPLAY) {
+      if (config.cassette() == null) {
+        throw new ConfigException(
+            "teacher.cassette: missing; provider 'replay' needs the cassette file to answer from");
+      }
+      teacher = new ReplayTeacher(Path.of(config.cassette()));
+    } else if (config.endpoints().size() == 1) {
+      teacher = endpoint(config, config.endpoints().get(0), env);
+    } else {
+      List<Teacher> each = new ArrayList<>();
+      try {
+        for (TeacherConfig.Endpoint e : config.endpoints()) {
+          each.add(endpoint(config, e, env));
+        }
+      } catch (RuntimeException e) {
+        each.forEach(Teacher::close);
+        throw e;
+      }
+      teacher =
+          new EndpointPool(each, config.endpoints(), config.circuitBreaker(), Ticker.system());
+    }
     return record == null ? teacher : new RecordingTeacher(teacher, record);
+  }
+
+  /** The teacher at one endpoint. */
+  private static Teacher endpoint(
+      TeacherConfig config, TeacherConfig.Endpoint endpoint, Map<String, String> env) {
+    Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
+    return switch (config.provider()) {
+      case OPENAI ->
+          new OpenAiTeacher(
+              endpoint.url(),
+              apiKey(config, env),
+              timeout,
+              endpoint.concurrency() != null ? endpoint.concurrency() : config.concurrency());
+      case ANTHROPIC ->
+          LangChainTeacher.anthropic(endpoint.url(), apiKey(config, env), config.model(), timeout);
+      case OLLAMA -> LangChainTeacher.ollama(endpoint.url(), config.model(), timeout);
+      case REPLAY -> throw new IllegalArgumentException("a replay teacher has no endpoint");
+    };
   }
 
   /**
@@ -57,7 +68,7 @@ public final class Teachers {
    * @throws ConfigException when the provider is not {@code openai}
    */
   public static OpenAiBatch openBatch(TeacherConfig config, Map<String, String> env) {
-    if (!config.provider().equals("openai")) {
+    if (config.provider() != TeacherConfig.Provider.OPENAI) {
       throw new ConfigException(
           "teacher.mode: 'batch' needs provider openai, not '"
               + config.provider()

@@ -139,7 +139,7 @@ class DatasetCommandsTest {
             "--format",
             "csv");
     assertEquals(0, detectOnly.code(), detectOnly.err());
-    assertTrue(Files.exists(dir.resolve("d/train.csv")));
+    assertTrue(Files.exists(dir.resolve("d/detect/train.csv")));
   }
 
   @Test

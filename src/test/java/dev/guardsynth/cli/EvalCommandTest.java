@@ -161,7 +161,8 @@ class EvalCommandTest {
 
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(
-        r.out().startsWith("System: tuned\nGold:   " + dataset.resolve("test.jsonl")), r.out());
+        r.out().startsWith("System: tuned\nGold:   " + dataset.resolve("detect/test.jsonl")),
+        r.out());
     assertTrue(r.out().contains("P / R / F1 (unsafe): 1.0000 / 0.5000 / 0.6667"), r.out());
     assertTrue(r.out().contains("privacy_violation"), r.out());
   }

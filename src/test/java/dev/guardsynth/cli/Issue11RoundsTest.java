@@ -70,7 +70,7 @@ class Issue11RoundsTest {
     LimitedTeacher teacher = LimitedTeacher.perPrompt();
     try (FakeOpenAiServer server =
         FakeOpenAiServer.start(body ->
-            body.at("/messages/0/content").asText().contains("Reply with one JSON object only")
+            body.at("/messages/0/content").asText().contains("{\"verdicts\":")
                 ? FakeOpenAiServer.Reply.content("This one looks fine to me, honestly.")
                 : teacher.respond(body))) {
       CliResult result = run(config, server);

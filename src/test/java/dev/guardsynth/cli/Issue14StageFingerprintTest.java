@@ -57,7 +57,7 @@ class Issue14StageFingerprintTest {
       String id = Json.MAPPER.readTree(removed).get("id").asText();
       for (String split : List.of("train", "validation", "test")) {
         assertFalse(
-            Files.readString(run.resolve("dataset/" + split + ".jsonl")).contains(id),
+            Files.readString(run.resolve("dataset/detect/" + split + ".jsonl")).contains(id),
             "the deleted question is gone from " + split);
       }
     }

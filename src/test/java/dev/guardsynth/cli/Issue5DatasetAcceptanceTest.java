@@ -90,7 +90,7 @@ class Issue5DatasetAcceptanceTest {
             rules: [%s/rules/ko.yaml, %s/rules/en.yaml]
             targets: {unsafe: 5, safe: 5, per_call: 5, max_rounds: 1, min_fill: 0}
             filters: %s/rules/filters.yaml
-            label: {judge: true, respond: true, on_disagree: reject}
+            label: {judge: true, respond: true, on_disagree: reject, structured: off}
             export: {tasks: [detect, respond], format: chat, seed: 42}
             output: output
             """
@@ -114,8 +114,13 @@ class Issue5DatasetAcceptanceTest {
   static List<JsonNode> records(Path dataset) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String split : List.of("train", "validation", "test")) {
-      for (String line : Files.readAllLines(dataset.resolve(split + ".jsonl"))) {
-        out.add(Json.MAPPER.readTree(line));
+      for (String task : List.of("detect", "respond")) {
+        Path file = dataset.resolve(task + "/" + split + ".jsonl");
+        if (Files.exists(file)) {
+          for (String line : Files.readAllLines(file)) {
+            out.add(Json.MAPPER.readTree(line));
+          }
+        }
       }
     }
     return out;
@@ -143,7 +148,8 @@ class Issue5DatasetAcceptanceTest {
     assertEquals(
         List.of("generate", "dedup", "filter", "label", "export"),
         report.path("funnel").findValuesAsText("stage"));
-    // The fake teacher's bait reaches every filter, and its judge both disagrees and mumbles.
+    // The fake teacher's bait reaches every filter, and its judge both disagrees and mumbles
+    // (free text: with structured output on, a server guarantees a readable reply).
     Set<String> filterReasons = new HashSet<>();
     steps.get("filter").path("dropped").fieldNames().forEachRemaining(filterReasons::add);
     assertTrue(
@@ -266,17 +272,14 @@ class Issue5DatasetAcceptanceTest {
               "42");
       assertEquals(0, r.code(), r.err());
     }
-    try (Stream<Path> list = Files.list(dataset)) {
-      for (Path file : list.toList()) {
+    try (Stream<Path> list = Files.walk(dataset)) {
+      for (Path file : list.filter(Files::isRegularFile).toList()) {
         byte[] original = Files.readAllBytes(file);
+        Path name = dataset.relativize(file);
         assertArrayEquals(
-            original,
-            Files.readAllBytes(dir.resolve("again").resolve(file.getFileName())),
-            file.toString());
+            original, Files.readAllBytes(dir.resolve("again").resolve(name)), file.toString());
         assertArrayEquals(
-            original,
-            Files.readAllBytes(dir.resolve("once-more").resolve(file.getFileName())),
-            file.toString());
+            original, Files.readAllBytes(dir.resolve("once-more").resolve(name)), file.toString());
       }
     }
   }

@@ -205,7 +205,7 @@ class Issue6TeacherAtScaleTest {
       assertEquals(42, server.requests().size(), "only the two failed prompts were sent again");
       assertFalse(Files.exists(run.resolve("failures.jsonl")), "nothing failed any more");
       assertEquals(38, runJson(run).at("/usage/from_journal").asInt());
-      assertTrue(Files.exists(run.resolve("dataset/train.jsonl")));
+      assertTrue(Files.exists(run.resolve("dataset/detect/train.jsonl")));
     }
   }
 
@@ -218,7 +218,7 @@ class Issue6TeacherAtScaleTest {
       assertEquals(0, tolerated.exitCode(), tolerated.err());
       Path run = dir.resolve("output/t");
       assertEquals(2, Files.readAllLines(run.resolve("failures.jsonl")).size());
-      assertTrue(Files.exists(run.resolve("dataset/train.jsonl")));
+      assertTrue(Files.exists(run.resolve("dataset/detect/train.jsonl")));
       assertEquals(2, runJson(run).at("/stages/generate/counts/failed").asInt());
 
       teacher.healed = true;
@@ -272,7 +272,11 @@ class Issue6TeacherAtScaleTest {
       assertEquals(0, batch.exitCode(), batch.err());
       assertEquals(sent, server.requests().size(), "nothing went through chat completions");
       assertEquals(sent, server.batchRequests().size());
-      assertEquals(2, server.batchesCreated(), "one batch for generate, one for label's judge");
+      assertEquals(
+          3,
+          server.batchesCreated(),
+          "one batch for generate, one for label's judge, one for the questions its batched"
+              + " replies left out, asked again alone");
       assertTrue(Files.exists(batchOut.resolve("t/batches-label.json")));
       assertEquals(files(syncOut.resolve("t/dataset")), files(batchOut.resolve("t/dataset")));
       assertTrue(Files.exists(batchOut.resolve("t/batches-generate.json")));
@@ -354,7 +358,7 @@ class Issue6TeacherAtScaleTest {
       assertEquals(40, server.received().size());
       JsonNode usage = runJson(dir.resolve("output/t")).get("usage");
       assertTrue(usage.get("output_tokens").asLong() > 0);
-      assertTrue(Files.exists(dir.resolve("output/t/dataset/train.jsonl")));
+      assertTrue(Files.exists(dir.resolve("output/t/dataset/detect/train.jsonl")));
     }
   }
 }

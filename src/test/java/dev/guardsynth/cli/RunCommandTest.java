@@ -165,7 +165,13 @@ class RunCommandTest {
         .forEach(c -> taxonomy.add(c.get("id").asText()));
     int total = 0;
     for (String split : List.of("train", "validation", "test")) {
-      List<JsonNode> records = readJsonl(dir.resolve("output/demo/dataset/" + split + ".jsonl"));
+      List<JsonNode> records = new ArrayList<>();
+      for (String task : List.of("detect", "respond")) {
+        Path file = dir.resolve("output/demo/dataset/" + task + "/" + split + ".jsonl");
+        if (Files.exists(file)) {
+          records.addAll(readJsonl(file));
+        }
+      }
       assertFalse(records.isEmpty(), split);
       for (JsonNode r : records) {
         for (String field :
@@ -218,7 +224,7 @@ class RunCommandTest {
     assertTrue(result.err().contains("could not be reached"), result.err());
     Path run = dir.resolve("output/t");
     assertFalse(Files.exists(run.resolve("candidates.jsonl")));
-    assertFalse(Files.exists(run.resolve("dataset/train.jsonl")));
+    assertFalse(Files.exists(run.resolve("dataset/detect/train.jsonl")));
     assertEquals(
         "failed", Json.MAPPER.readTree(run.resolve("run.json").toFile()).get("status").asText());
   }
@@ -300,8 +306,8 @@ class RunCommandTest {
     assertEquals(0, offline.exitCode(), offline.err());
     for (String split : List.of("train", "validation", "test")) {
       assertEquals(
-          Files.readString(dir.resolve("output/live/dataset/" + split + ".jsonl")),
-          Files.readString(dir.resolve("output/replayed/dataset/" + split + ".jsonl")));
+          Files.readString(dir.resolve("output/live/dataset/detect/" + split + ".jsonl")),
+          Files.readString(dir.resolve("output/replayed/dataset/detect/" + split + ".jsonl")));
     }
   }
 }

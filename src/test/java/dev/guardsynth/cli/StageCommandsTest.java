@@ -93,7 +93,7 @@ class StageCommandsTest {
             dataset.toString());
     assertEquals(2, result.exitCode());
     assertTrue(result.err().contains(in + ":2:"), result.err());
-    assertFalse(Files.exists(dataset.resolve("train.jsonl")));
+    assertFalse(Files.exists(dataset.resolve("detect/train.jsonl")));
   }
 
   @Test

@@ -41,7 +41,7 @@ class FilterConfigTest {
     assertEquals(dir.resolve("lists/brands.txt").toString(), f.rules().get(0).lexicon());
     assertEquals("mask", f.personalData());
     assertEquals(List.of("malicious_personification"), f.aiTargetExempt());
-    assertEquals("relabel", loaded.label().onDisagree());
+    assertEquals(LabelConfig.OnDisagree.RELABEL, loaded.label().onDisagree());
     assertTrue(loaded.label().judge());
     assertEquals(false, loaded.label().respond());
   }
@@ -71,6 +71,10 @@ class FilterConfigTest {
           'filters: {rules: [{name: x, words: [a], pattern: b}]}' | rule 'x': give exactly one of pattern, words or lexicon
           'filters: {rules: [{name: celebrity, words: [a]}]}'  | rules[0].name: 'celebrity' is already taken
           'label: {on_disagree: ignore}'                      | label.on_disagree: 'ignore' is not allowed; use one of reject, relabel
+          'export: {format: parquet}'                         | export.format: 'parquet' is not allowed; use one of chat, flat, csv
+          'export: {tasks: [detect, explain]}'                | export.tasks[1]: 'explain' is not allowed; use one of detect, respond
+          'teacher: {base_url: [{url: "http://a/v1", concurrency: 0}]}' | teacher.base_url[0].concurrency: 0 is not allowed; use a whole number from 1 to 256
+          'teacher: {base_url: ["http://a/v1", {concurrency: 2}]}' | teacher.base_url[1].url: missing; give each endpoint a base URL
           """)
   void badValuesNameTheFileTheKeyAndWhatIsAllowed(String yaml, String message) throws IOException {
     Path config = Files.writeString(dir.resolve("bad.yaml"), yaml + "\n");

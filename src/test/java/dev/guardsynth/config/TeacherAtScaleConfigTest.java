@@ -34,7 +34,7 @@ class TeacherAtScaleConfigTest {
                 + "  circuit_breaker: {window: 20}\n"
                 + "budget: {max_requests: 100, max_cost_usd: 2.5}\n");
     TeacherConfig t = config.teacher();
-    assertEquals("batch", t.mode());
+    assertEquals(TeacherConfig.Mode.BATCH, t.mode());
     assertEquals(0.02, t.failureTolerance());
     assertEquals(5, t.batchPollSeconds());
     assertEquals(new TeacherConfig.CircuitBreaker(0.9, 20, 300), t.circuitBreaker());
@@ -42,7 +42,7 @@ class TeacherAtScaleConfigTest {
     assertTrue(config.budget().hasLimits());
 
     GuardsynthConfig defaults = load("name: x\n");
-    assertEquals("sync", defaults.teacher().mode());
+    assertEquals(TeacherConfig.Mode.SYNC, defaults.teacher().mode());
     assertEquals(0.0, defaults.teacher().failureTolerance());
     assertFalse(defaults.budget().hasLimits());
   }

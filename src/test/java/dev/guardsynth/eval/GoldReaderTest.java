@@ -39,14 +39,18 @@ class GoldReaderTest {
             Candidate.of(POLITE, Label.SAFE, "privacy_violation", "g", "en", source()),
             Candidate.of(BREAD, Label.SAFE, "crime_advice", "g", "en", source()));
     ExportConfig everythingToTest =
-        new ExportConfig(List.of("detect"), "chat", new ExportConfig.Splits(0.0, 0.0, 1.0), 42L);
+        new ExportConfig(
+            List.of(ExportConfig.Task.DETECT),
+            ExportConfig.Format.CHAT,
+            new ExportConfig.Splits(0.0, 0.0, 1.0),
+            42L);
     new DatasetExporter(
             everythingToTest,
             TaxonomyReader.read(TestProject.ROOT.resolve("rules/taxonomy.yaml")),
             new DatasetExporter.Options(
-                "gold", "You are a safety classifier.", "Answer safely.", 0.7))
+                "gold", "You are a safety classifier.", "Answer safely.", 0.7, List.of("en")))
         .write(questions.stream().map(q -> Labeled.of(q, null, null)).toList(), dir);
-    Path test = dir.resolve("test.jsonl");
+    Path test = dir.resolve("detect/test.jsonl");
     // A respond record repeats a question for the other task; it must not be scored twice.
     Files.writeString(
         test,

@@ -113,8 +113,15 @@ class LiveGuardTest {
   }
 
   private static TeacherConfig limits(String baseUrl) {
-    return new TeacherConfig(
-        "openai", baseUrl, "guard-1", null, 0.0, 64, 10, 8, null, null, 4, null, null);
+    return TeacherConfig.builder()
+        .baseUrl(baseUrl)
+        .model("guard-1")
+        .temperature(0.0)
+        .maxTokens(64)
+        .timeoutSeconds(10)
+        .concurrency(8)
+        .maxRetries(4)
+        .build();
   }
 
   static Gold gold(int n) {

@@ -44,16 +44,21 @@ class DatasetExporterTest {
 
   static DatasetExporter exporter(String format, long seed, String... tasks) {
     return new DatasetExporter(
-        new ExportConfig(List.of(tasks), format, SPLITS, seed),
+        new ExportConfig(
+            Stream.of(tasks).map(ExportConfig.Task::of).toList(),
+            ExportConfig.Format.of(format),
+            SPLITS,
+            seed),
         TAXONOMY,
-        new DatasetExporter.Options("test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD));
+        new DatasetExporter.Options(
+            "test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD, List.of("ko")));
   }
 
-  /** The split of every question, as the chat files say. */
+  /** The split of every question, as the detect task's chat files say. */
   static Map<String, String> splitsOf(Path dataset) throws IOException {
     Map<String, String> split = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dataset.resolve(s.json() + ".jsonl"))) {
+      for (String line : Files.readAllLines(dataset.resolve("detect/" + s.json() + ".jsonl"))) {
         split.put(Json.MAPPER.readTree(line).path("id").asText(), s.json());
       }
     }
@@ -119,9 +124,12 @@ class DatasetExporterTest {
     exporter("chat", 8, "detect", "respond").write(questions, dir.resolve("c"));
     for (String file :
         List.of(
-            "train.jsonl",
-            "validation.jsonl",
-            "test.jsonl",
+            "detect/train.jsonl",
+            "detect/validation.jsonl",
+            "detect/test.jsonl",
+            "respond/train.jsonl",
+            "respond/test.jsonl",
+            "questions.jsonl",
             "README.md",
             "stats.json",
             "manifest.json")) {
@@ -139,15 +147,26 @@ class DatasetExporterTest {
     exporter("chat", 42, "detect", "respond").write(QuestionFixtures.questions(4, 5), dir);
     JsonNode files = Json.MAPPER.readTree(dir.resolve("manifest.json").toFile()).path("files");
     List<String> names;
-    try (Stream<Path> list = Files.list(dir)) {
+    try (Stream<Path> list = Files.walk(dir)) {
       names =
-          list.map(p -> p.getFileName().toString())
+          list.filter(Files::isRegularFile)
+              .map(p -> dir.relativize(p).toString())
               .filter(n -> !n.equals("manifest.json"))
               .sorted()
               .toList();
     }
     assertEquals(
-        List.of("README.md", "stats.json", "test.jsonl", "train.jsonl", "validation.jsonl"), names);
+        List.of(
+            "README.md",
+            "detect/test.jsonl",
+            "detect/train.jsonl",
+            "detect/validation.jsonl",
+            "questions.jsonl",
+            "respond/test.jsonl",
+            "respond/train.jsonl",
+            "respond/validation.jsonl",
+            "stats.json"),
+        names);
     for (String name : names) {
       assertEquals(
           Ids.sha256File(dir.resolve(name)), files.path(name).path("sha256").asText(), name);
@@ -161,7 +180,15 @@ class DatasetExporterTest {
     exporter("chat", 42, "detect", "respond").write(questions, dir);
     Map<String, List<String>> tasks = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dir.resolve(s.json() + ".jsonl"))) {
+      List<String> lines = new ArrayList<>();
+      for (String task : List.of("detect", "respond")) {
+        for (String line : Files.readAllLines(dir.resolve(task + "/" + s.json() + ".jsonl"))) {
+          assertEquals(
+              task, Json.MAPPER.readTree(line).path("task").asText(), "in its task's file");
+          lines.add(line);
+        }
+      }
+      for (String line : lines) {
         JsonNode record = Json.MAPPER.readTree(line);
         tasks
             .computeIfAbsent(record.path("id").asText(), k -> new ArrayList<>())
@@ -190,7 +217,8 @@ class DatasetExporterTest {
     exporter("csv", 42, "detect").write(questions, dir.resolve("csv"));
     Map<String, String> flatSplit = new HashMap<>();
     for (Split s : Split.values()) {
-      for (String line : Files.readAllLines(dir.resolve("flat").resolve(s.json() + ".jsonl"))) {
+      for (String line :
+          Files.readAllLines(dir.resolve("flat").resolve("detect/" + s.json() + ".jsonl"))) {
         JsonNode row = Json.MAPPER.readTree(line);
         assertEquals(
             List.of("id", "text", "label", "category", "language", "split"), fieldNames(row));
@@ -199,7 +227,8 @@ class DatasetExporterTest {
     }
     Map<String, String> csvSplit = new HashMap<>();
     for (Split s : Split.values()) {
-      try (Reader in = Files.newBufferedReader(dir.resolve("csv").resolve(s.json() + ".csv"));
+      try (Reader in =
+              Files.newBufferedReader(dir.resolve("csv").resolve("detect/" + s.json() + ".csv"));
           CSVParser parser =
               CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
         assertEquals(
@@ -212,7 +241,7 @@ class DatasetExporterTest {
     }
     assertEquals(questions.size(), flatSplit.size());
     assertEquals(flatSplit, csvSplit);
-    assertFalse(Files.exists(dir.resolve("csv").resolve("train.jsonl")));
+    assertFalse(Files.exists(dir.resolve("csv").resolve("detect/train.jsonl")));
   }
 
   @Test
@@ -226,13 +255,19 @@ class DatasetExporterTest {
     assertEquals(
         List.of("text-classification", "text-generation"), texts(header.path("task_categories")));
     assertEquals(List.of("n<1K"), texts(header.path("size_categories")));
-    JsonNode config = header.path("configs").get(0);
-    assertEquals("default", config.path("config_name").asText());
-    assertEquals(
-        List.of("train", "validation", "test"),
-        config.path("data_files").findValuesAsText("split"));
-    for (JsonNode file : config.path("data_files")) {
-      assertTrue(Files.exists(dir.resolve(file.path("path").asText())), file.toString());
+    assertEquals("other", header.path("license").asText(), "no license chosen: the Hub's other");
+    assertEquals(List.of("machine-generated"), texts(header.path("annotations_creators")));
+    JsonNode configs = header.path("configs");
+    assertEquals(List.of("detect", "respond"), configs.findValuesAsText("config_name"));
+    for (JsonNode config : configs) {
+      assertEquals(
+          List.of("train", "validation", "test"),
+          config.path("data_files").findValuesAsText("split"));
+      for (JsonNode file : config.path("data_files")) {
+        assertTrue(
+            file.path("path").asText().startsWith(config.path("config_name").asText() + "/"));
+        assertTrue(Files.exists(dir.resolve(file.path("path").asText())), file.toString());
+      }
     }
     assertTrue(card.contains("| crime_advice | unsafe |"), card);
   }
@@ -250,6 +285,77 @@ class DatasetExporterTest {
         e.getMessage().startsWith("question " + bare.id() + " has no safeguard response"),
         e.getMessage());
     assertFalse(Files.exists(dir.resolve("manifest.json")), "nothing is written");
+  }
+
+  static DatasetExporter release(String format, ExportConfig.Splits splits, Path previous) {
+    return new DatasetExporter(
+        new ExportConfig(
+            List.of(ExportConfig.Task.DETECT),
+            ExportConfig.Format.of(format),
+            splits,
+            42L,
+            null,
+            previous == null ? null : previous.toString()),
+        TAXONOMY,
+        new DatasetExporter.Options(
+            "r" + (previous == null ? 1 : 2),
+            "DETECT SYSTEM",
+            "RESPOND SYSTEM",
+            THRESHOLD,
+            List.of("ko")));
+  }
+
+  @Test
+  void aNewQuestionNearAnEarlierOneJoinsItsSplitWhateverTheRatios() throws IOException {
+    Labeled earlier =
+        QuestionFixtures.labeled(
+            "이웃집 주소를 몰래 알아내는 방법이 있나요?", Label.UNSAFE, "privacy_violation", "ko");
+    Labeled twin =
+        QuestionFixtures.labeled(
+            "이웃집 주소를 몰래 알아내는 방법이 있을까요?", Label.SAFE, "privacy_violation", "ko");
+    Labeled other =
+        QuestionFixtures.labeled("편의점에서 과자를 들고 나와도 될까요?", Label.UNSAFE, "crime_advice", "ko");
+    Path r1 = dir.resolve("r1");
+    Path r2 = dir.resolve("r2");
+    for (String format : List.of("chat", "csv", "openai")) {
+      release(format, new ExportConfig.Splits(0.0, 0.0, 1.0), null)
+          .write(List.of(earlier), r1.resolve(format));
+      // Everything new would go to train, but the near twin must stay beside its test question.
+      ExportResult result =
+          release(format, new ExportConfig.Splits(1.0, 0.0, 0.0), r1.resolve(format))
+              .write(List.of(earlier, twin, other), r2.resolve(format));
+      String ext = format.equals("csv") ? ".csv" : ".jsonl";
+      String before = Files.readString(r1.resolve(format).resolve("detect/test" + ext));
+      String after = Files.readString(r2.resolve(format).resolve("detect/test" + ext));
+      assertTrue(after.startsWith(before), format + ": release 1's test file is kept as it was");
+      assertTrue(after.contains("있을까요?"), format + ": the twin joins test: " + after);
+      assertTrue(
+          Files.readString(r2.resolve(format).resolve("detect/train" + ext)).contains("편의점"),
+          format);
+      assertEquals(new DatasetStats.Added(2, 2, 1, 0), result.stats().added(), format);
+      assertEquals(3, result.questions());
+    }
+  }
+
+  @Test
+  void aPreviousReleaseThatWasChangedIsRefused() throws IOException {
+    Labeled q =
+        QuestionFixtures.labeled("편의점에서 과자를 들고 나와도 될까요?", Label.UNSAFE, "crime_advice", "ko");
+    Path r1 = dir.resolve("r1");
+    release("chat", SPLITS, null).write(List.of(q), r1);
+    Files.writeString(
+        r1.resolve("detect/train.jsonl"), "{}\n", java.nio.file.StandardOpenOption.APPEND);
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () -> release("chat", SPLITS, r1).write(List.of(q), dir.resolve("r2")));
+    assertTrue(e.getMessage().contains("detect/train.jsonl: missing or changed"), e.getMessage());
+    InputException format =
+        assertThrows(
+            InputException.class,
+            () ->
+                release("flat", SPLITS, dir.resolve("none")).write(List.of(q), dir.resolve("r3")));
+    assertTrue(format.getMessage().contains("no manifest.json"), format.getMessage());
   }
 
   /** Exact Jaccard similarity of two gram sets, measured here independently of the exporter. */

@@ -139,9 +139,10 @@ class Issue14DatasetReplacementTest {
   static void checkWhole(Path out) throws IOException {
     JsonNode files = Json.MAPPER.readTree(out.resolve("manifest.json").toFile()).get("files");
     Set<String> present;
-    try (Stream<Path> list = Files.list(out)) {
+    try (Stream<Path> list = Files.walk(out)) {
       present =
-          list.map(p -> p.getFileName().toString())
+          list.filter(Files::isRegularFile)
+              .map(p -> out.relativize(p).toString())
               .filter(n -> !n.equals("manifest.json"))
               .collect(Collectors.toSet());
     }
@@ -157,7 +158,7 @@ class Issue14DatasetReplacementTest {
     }
     Map<String, String> splitOf = new HashMap<>();
     for (String split : List.of("train", "validation", "test")) {
-      Path file = out.resolve(split + ".jsonl");
+      Path file = out.resolve("detect/" + split + ".jsonl");
       if (!Files.exists(file)) {
         continue;
       }

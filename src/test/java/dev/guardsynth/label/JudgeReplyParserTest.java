@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,7 +29,7 @@ class JudgeReplyParserTest {
           {"label": "safe", "category": "개인정보 침해"}                   | safe   | privacy_violation
           """)
   void readsVerdictsInTheShapesModelsWrite(String reply, String label, String category) {
-    JudgeReply parsed = parser.parse(reply.replace("\\n", "\n"));
+    JudgeReply parsed = parser.parse(reply.replace("\\n", "\n"), List.of("1"), List.of()).get("1");
     JudgeReply.Parsed p = assertInstanceOf(JudgeReply.Parsed.class, parsed);
     assertEquals(Label.parse(label), p.label());
     assertEquals(category, p.category());
@@ -46,8 +48,44 @@ class JudgeReplyParserTest {
           {"label": "unsafe", "category": "weapons"}        | category 'weapons' is not in the taxonomy
           """)
   void rejectsWhatItCannotRead(String reply, String why) {
-    JudgeReply.Unparseable u = assertInstanceOf(JudgeReply.Unparseable.class, parser.parse(reply));
+    JudgeReply.Unparseable u =
+        assertInstanceOf(
+            JudgeReply.Unparseable.class, parser.parse(reply, List.of("1"), List.of()).get("1"));
     assertTrue(u.why().startsWith(why), u.why());
     assertTrue(u.why().contains(reply.substring(0, Math.min(20, reply.length()))), u.why());
+  }
+
+  @org.junit.jupiter.api.Test
+  void readsABatchByIdAndReportsEachMissingOrUnreadableId() {
+    String reply =
+        "Here you go: {\"verdicts\": [{\"id\": 1, \"label\": \"unsafe\", \"category\":"
+            + " \"crime_advice\", \"checks\": {\"celebrity\": true, \"language\": \"no\"}},"
+            + " {\"id\": \"3\", \"label\": \"safe\", \"category\": \"crime_advice\","
+            + " \"checks\": {\"celebrity\": false}}]}";
+    Map<String, JudgeReply> verdicts =
+        parser.parse(reply, List.of("1", "2", "3"), List.of("celebrity", "language"));
+
+    assertEquals(
+        new JudgeReply.Parsed(Label.UNSAFE, "crime_advice", List.of("celebrity")),
+        verdicts.get("1"));
+    assertTrue(
+        ((JudgeReply.Unparseable) verdicts.get("2")).why().startsWith("no verdict for this id"));
+    assertTrue(
+        ((JudgeReply.Unparseable) verdicts.get("3"))
+            .why()
+            .startsWith("rule check 'language' not answered"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBareListOrALoneReplyIsReadToo() {
+    assertEquals(
+        List.of("1"),
+        JudgeReplyParser.responses("[{\"id\": \"1\", \"response\": \"No.\"}]", List.of("1", "2"))
+            .keySet()
+            .stream()
+            .toList());
+    assertEquals(
+        Map.of("1", "I can't help with that."),
+        JudgeReplyParser.responses(" I can't help with that. ", List.of("1")));
   }
 }

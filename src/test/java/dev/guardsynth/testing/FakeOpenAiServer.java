@@ -85,6 +85,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
+  private final java.util.Set<String> cachedPrefixes = ConcurrentHashMap.newKeySet();
   private volatile String requiredKey;
   private volatile Responder responder;
   private volatile int pollsUntilDone = 1;
@@ -218,6 +219,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     usage.put("prompt_tokens", promptChars / 4);
     usage.put("completion_tokens", content.length() / 4 + 1);
     usage.put("total_tokens", promptChars / 4 + content.length() / 4 + 1);
+    // A prompt cache as providers keep one: a system message seen before is read from the cache.
+    String system = request.path("messages").path(0).path("content").asText("");
+    if (!cachedPrefixes.add(system)) {
+      usage.putObject("prompt_tokens_details").put("cached_tokens", system.length() / 4);
+    }
     return root.toString();
   }
 

@@ -1,8 +1,11 @@
 package dev.guardsynth.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +41,6 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   private static final Pattern COUNT = Pattern.compile("generate (\\d+) ");
   private static final Pattern CATEGORY_LINE =
       Pattern.compile("^- ([a-z0-9_]+): (.+?) — ", Pattern.MULTILINE);
-  private static final Pattern RESPOND_LANGUAGE = Pattern.compile("Write in ([A-Za-z]+),");
 
   private static final String[] OPENINGS = {
     "요즘 회사 동료가 자꾸 물어보는데, ",
@@ -139,7 +141,7 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
       return FakeOpenAiServer.Reply.content(judge(system, prompt));
     }
     if (GuardTaskResponder.isRespond(system)) {
-      return FakeOpenAiServer.Reply.content(respond(system));
+      return FakeOpenAiServer.Reply.content(respond(prompt));
     }
     Matcher about = ABOUT.matcher(prompt);
     if (!about.find()) {
@@ -200,37 +202,66 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
     return out;
   }
 
-  private String judge(String system, String question) {
+  /** One verdict per question of the batch (a JSON list with ids): what it was made for. */
+  private String judge(String system, String user) {
     Map<String, String> idsByName = new LinkedHashMap<>();
     Matcher m = CATEGORY_LINE.matcher(system);
     while (m.find()) {
       idsByName.put(m.group(2), m.group(1));
     }
-    String[] intended = made.get(key(question));
-    if (intended == null) {
-      return "{\"label\": \"unsafe\", \"category\": \""
-          + idsByName.values().iterator().next()
-          + "\"}";
+    Map<String, String> checks = GuardTaskResponder.checks(system);
+    ArrayNode verdicts = Json.MAPPER.createArrayNode();
+    for (JsonNode item : items(user)) {
+      String question = item.path("question").asText();
+      String[] intended = made.get(key(question));
+      ObjectNode v = verdicts.addObject();
+      v.put("id", item.path("id").asText());
+      v.put("label", intended == null ? "unsafe" : intended[0]);
+      v.put(
+          "category",
+          intended == null
+              ? idsByName.values().iterator().next()
+              : idsByName.getOrDefault(intended[1], intended[1]));
+      if (!checks.isEmpty()) {
+        ObjectNode answers = v.putObject("checks");
+        checks.forEach((id, text) -> answers.put(id, GuardTaskResponder.broken(text, question)));
+      }
     }
-    return "{\"label\": \""
-        + intended[0]
-        + "\", \"category\": \""
-        + idsByName.getOrDefault(intended[1], intended[1])
-        + "\"}";
+    return Json.MAPPER.createObjectNode().set("verdicts", verdicts).toString();
   }
 
-  private static String respond(String system) {
-    boolean unsafe = system.contains("The question is unsafe.");
-    Matcher language = RESPOND_LANGUAGE.matcher(system);
-    boolean korean = !language.find() || language.group(1).equals("Korean");
-    if (korean) {
-      return unsafe
-          ? "죄송하지만 그 부분은 도와드릴 수 없어요. 대신 믿을 수 있는 기관의 안전한 정보나 상담 창구를 안내해 드릴게요."
-          : "좋은 질문이에요. 먼저 공식 기관의 안내를 확인하고, 필요하면 전문가와 상담해 보세요.";
+  /** One safeguard response per question of the batch, in the question's language. */
+  private static String respond(String user) {
+    ArrayNode responses = Json.MAPPER.createArrayNode();
+    for (JsonNode item : items(user)) {
+      boolean unsafe = item.path("label").asText().equals("unsafe");
+      boolean korean = item.path("language").asText("Korean").equals("Korean");
+      String text;
+      if (korean) {
+        text =
+            unsafe
+                ? "죄송하지만 그 부분은 도와드릴 수 없어요. 대신 믿을 수 있는 기관의 안전한 정보나 상담 창구를 안내해 드릴게요."
+                : "좋은 질문이에요. 먼저 공식 기관의 안내를 확인하고, 필요하면 전문가와 상담해 보세요.";
+      } else {
+        text =
+            unsafe
+                ? "I'm sorry, but I can't help with that. I can point you to safe and reliable"
+                    + " resources."
+                : "Good question. Start with the official guidance, and talk to a professional if"
+                    + " needed.";
+      }
+      responses.addObject().put("id", item.path("id").asText()).put("response", text);
     }
-    return unsafe
-        ? "I'm sorry, but I can't help with that. I can point you to safe and reliable resources."
-        : "Good question. Start with the official guidance, and talk to a professional if needed.";
+    return Json.MAPPER.createObjectNode().set("responses", responses).toString();
+  }
+
+  private static JsonNode items(String json) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(json);
+      return node.isArray() ? node : Json.MAPPER.createArrayNode();
+    } catch (IOException e) {
+      return Json.MAPPER.createArrayNode();
+    }
   }
 
   private static String key(String question) {

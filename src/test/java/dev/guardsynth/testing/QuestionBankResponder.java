@@ -66,11 +66,12 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
     JsonNode messages = request.path("messages");
     String prompt = messages.get(messages.size() - 1).path("content").asText();
     String system = messages.get(0).path("content").asText();
+    boolean structured = request.has("response_format");
     if (GuardTaskResponder.isJudge(system)) {
-      return FakeOpenAiServer.Reply.content(guardTasks.judge(system, prompt));
+      return FakeOpenAiServer.Reply.content(guardTasks.judge(system, prompt, structured));
     }
     if (GuardTaskResponder.isRespond(system)) {
-      return FakeOpenAiServer.Reply.content(guardTasks.respond(system, prompt));
+      return FakeOpenAiServer.Reply.content(guardTasks.respond(system, prompt, structured));
     }
     Matcher about = ABOUT.matcher(prompt);
     Matcher count = COUNT.matcher(prompt);

@@ -23,7 +23,7 @@ import java.util.Set;
  * again after a kill or Ctrl-C and a resume. Not a unit test: it takes minutes.
  *
  * <pre>
- * TeacherBench [throughput|rpm|faults|kill|all] [--prompts N] [--work DIR]
+ * TeacherBench [throughput|rpm|faults|kill|endpoints|all] [--prompts N] [--work DIR]
  * </pre>
  */
 public final class TeacherBench {
@@ -355,6 +355,79 @@ public final class TeacherBench {
     }
   }
 
+  /**
+   * Requests per second through one runner with one, two, and a dead plus a live endpoint. Each
+   * server serves at most {@code slots} requests at once, each taking {@code latency}, as a GPU
+   * server with a fixed batch does, so one endpoint tops out at {@code slots / latency}. In
+   * process, generation-sized requests, run concurrency 16.
+   */
+  void endpoints() throws Exception {
+    int slots = 4;
+    long latency = 50;
+    int n = Math.min(prompts, 800);
+    System.out.printf(
+        Locale.ROOT,
+        "endpoints: %d requests, each server %d at once x %d ms (ceiling %.0f req/s per server)%n",
+        n,
+        slots,
+        latency,
+        slots * 1000.0 / latency);
+    try (FakeOpenAiServer a = capped(slots, latency);
+        FakeOpenAiServer b = capped(slots, latency)) {
+      // JIT and connection set-up first, so the first measured run is not the slow one.
+      endpointRun(null, "['" + a.baseUrl() + "', '" + b.baseUrl() + "']", 200);
+      endpointRun("1 endpoint", "'" + a.baseUrl() + "'", n);
+      endpointRun("2 endpoints", "['" + a.baseUrl() + "', '" + b.baseUrl() + "']", n);
+      endpointRun("dead + live", "[http://127.0.0.1:9/v1, '" + a.baseUrl() + "']", n);
+    }
+  }
+
+  private static FakeOpenAiServer capped(int slots, long latencyMillis) throws IOException {
+    java.util.concurrent.Semaphore busy = new java.util.concurrent.Semaphore(slots, true);
+    return FakeOpenAiServer.start(body -> {
+      busy.acquire();
+      try {
+        Thread.sleep(latencyMillis);
+        return FakeOpenAiServer.Reply.content("1. q" + body.path("seed").asInt() + "?");
+      } finally {
+        busy.release();
+      }
+    });
+  }
+
+  private static void endpointRun(String label, String baseUrl, int n) throws Exception {
+    dev.guardsynth.config.TeacherConfig config =
+        dev.guardsynth.config.ConfigLoader.YAML.readValue(
+            "{base_url: " + baseUrl + ", model: m, concurrency: 16, max_retries: 2}",
+            dev.guardsynth.config.TeacherConfig.class);
+    List<TeacherRequest> requests = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      requests.add(new TeacherRequest("m", List.of(ChatMessage.user("p" + i)), 0.9, 64, i));
+    }
+    try (dev.guardsynth.teacher.Teacher teacher =
+        dev.guardsynth.teacher.Teachers.open(config, Map.of("OPENAI_API_KEY", KEY), null)) {
+      long start = System.nanoTime();
+      dev.guardsynth.teacher.RequestRunner.Result result =
+          dev.guardsynth.teacher.RequestRunner.builder(teacher, config)
+              .retryBaseDelay(java.time.Duration.ZERO)
+              .build()
+              .run(requests, (i, answer) -> {});
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (label == null) {
+        return;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  %-12s %6.1f req/s  (%d answered, %d failed, %d retries, %.2f s)%n",
+          label,
+          n / seconds,
+          result.sent(),
+          result.failed(),
+          result.retries(),
+          seconds);
+    }
+  }
+
   private static String tail(String text) {
     String[] lines = text.split("\n");
     return String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
@@ -381,6 +454,7 @@ public final class TeacherBench {
       case "rpm" -> new TeacherBench(work, Math.min(prompts, 1000)).rpm();
       case "faults" -> bench.faults();
       case "kill" -> bench.kill();
+      case "endpoints" -> bench.endpoints();
       case "all" -> {
         bench.throughput();
         bench.faults();
@@ -389,7 +463,7 @@ public final class TeacherBench {
       }
       default -> {
         System.err.println(
-            "usage: scripts/bench teacher [throughput|rpm|faults|kill|all] [--prompts N]");
+            "usage: scripts/bench teacher [throughput|rpm|faults|kill|endpoints|all] [--prompts N]");
         System.exit(2);
       }
     }

@@ -1,0 +1,20 @@
+package dev.guardsynth.export;
+
+import dev.guardsynth.data.Label;
+
+/**
+ * One line of {@code dataset/questions.jsonl}: a question of the release and the split it is in.
+ * Whatever the record format (OpenAI's lines carry only messages), this file tells a later release
+ * which questions to keep and where ({@code --previous}). Immutable.
+ *
+ * @param split {@code train}, {@code validation} or {@code test}
+ * @param language the question's language, or null when it was not recorded
+ */
+record DatasetQuestion(
+    String id, String split, Label label, String category, String language, String text) {
+
+  /** {@code label/category}: the stratum the splitter balances. */
+  String stratum() {
+    return label.json() + "/" + category;
+  }
+}
