@@ -96,13 +96,14 @@ public final class Pipeline {
     LabelStage label = LabelStage.open(config, taxonomy);
     ExportStage export = ExportStage.open(config, taxonomy);
     try (TeacherSession session =
-        TeacherSession.open(
-            config.teacher(),
-            config.budget(),
-            options.env(),
-            options.record(),
-            options.settings(),
-            dir.failures())) {
+            TeacherSession.open(
+                config.teacher(),
+                config.budget(),
+                options.env(),
+                options.record(),
+                options.settings(),
+                dir.failures());
+        RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
@@ -256,7 +257,7 @@ public final class Pipeline {
       return;
     }
     List<Labeled> questions = readAll(dir.labeled(), Labeled.class);
-    if (questions.isEmpty()) {
+    if (questions.isEmpty() && Files.exists(dir.dataset().resolve("manifest.json"))) {
       // Nothing to export never replaces a dataset; the run fails, naming its short cells.
       LOG.log(
           Level.WARNING, "export: no labeled question to export; the dataset is left as it was");

@@ -138,7 +138,7 @@ class RunCommandTest {
       assertEquals("complete", runJson.get("status").asText());
       assertTrue(runJson.at("/usage/input_tokens").asLong() > 0);
       assertFalse(Files.readString(run.resolve("run.json")).contains("sk-test-1234"));
-      assertFalse(Files.exists(run.resolve("dataset")), "no empty dataset");
+      assertTrue(Files.exists(run.resolve("dataset/manifest.json")), "the empty release, whole");
     }
   }
 
