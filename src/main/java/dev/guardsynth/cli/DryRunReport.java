@@ -45,6 +45,13 @@ final class DryRunReport {
           String.format(Locale.ROOT, "$%.4f", s.maxCostUsd()));
     }
     printCells(plan, err);
+    if (plan.costPerQuestion() != null) {
+      err.print("round 1, estimated: ");
+      err.print(plan.costPerQuestion().render());
+      err.println(
+          "  (every question asked kept and exported up to its cell's target; judge and respond"
+              + " at label.batch_size and label.respond_batch_size per request)");
+    }
     plan.notes().forEach(err::println);
     BudgetConfig b = plan.budget();
     err.printf(

@@ -135,6 +135,72 @@ public final class QuestionLabeler {
     return run.emit(labeled, rejected, disagreements);
   }
 
+  /**
+   * The judge and respond requests {@link #run} would send for {@code questions} if the judge kept
+   * every one and every batched answer could be read: the first round's estimate of {@code run
+   * --dry-run}. Built by the same code as the real requests, so the estimate's input tokens are
+   * those of the real prompts.
+   */
+  public static Planned planned(
+      TeacherConfig teacher,
+      LabelConfig config,
+      LabelPrompts prompts,
+      Taxonomy taxonomy,
+      List<LabelPrompts.RespondItem> questions) {
+    List<TeacherRequest> judge = new ArrayList<>();
+    List<Integer> judgeSizes = new ArrayList<>();
+    if (config.judge()) {
+      Map<String, List<LabelPrompts.RespondItem>> byLanguage = new LinkedHashMap<>();
+      questions.forEach(
+          q -> byLanguage.computeIfAbsent(q.language(), l -> new ArrayList<>()).add(q));
+      for (Map.Entry<String, List<LabelPrompts.RespondItem>> e : byLanguage.entrySet()) {
+        ResponseSchema schema =
+            ReplySchemas.judge(config.structured(), taxonomy.ids(), prompts.checks(e.getKey()));
+        for (List<LabelPrompts.RespondItem> batch : chunks(e.getValue(), config.batchSize())) {
+          List<LabelPrompts.JudgeItem> items = new ArrayList<>();
+          for (int k = 0; k < batch.size(); k++) {
+            items.add(new LabelPrompts.JudgeItem(itemId(k), batch.get(k).question()));
+          }
+          judge.add(
+              request(
+                  teacher, prompts.judge(e.getKey(), items), config.judgeTemperature(), schema));
+          judgeSizes.add(batch.size());
+        }
+      }
+    }
+    List<TeacherRequest> respond = new ArrayList<>();
+    List<Integer> respondSizes = new ArrayList<>();
+    if (config.respond()) {
+      ResponseSchema schema = ReplySchemas.respond(config.structured());
+      for (List<LabelPrompts.RespondItem> batch : chunks(questions, config.respondBatchSize())) {
+        List<LabelPrompts.RespondItem> items = new ArrayList<>();
+        for (int k = 0; k < batch.size(); k++) {
+          LabelPrompts.RespondItem q = batch.get(k);
+          items.add(
+              new LabelPrompts.RespondItem(
+                  itemId(k), q.question(), q.label(), q.category(), q.language()));
+        }
+        respond.add(request(teacher, prompts.respond(items), config.respondTemperature(), schema));
+        respondSizes.add(batch.size());
+      }
+    }
+    return new Planned(judge, judgeSizes, respond, respondSizes);
+  }
+
+  /** Requests of {@link #planned}; the sizes are the questions each request asks about. */
+  public record Planned(
+      List<TeacherRequest> judge,
+      List<Integer> judgeSizes,
+      List<TeacherRequest> respond,
+      List<Integer> respondSizes) {
+    public Planned {
+      judge = List.copyOf(judge);
+      judgeSizes = List.copyOf(judgeSizes);
+      respond = List.copyOf(respond);
+      respondSizes = List.copyOf(respondSizes);
+    }
+  }
+
   /** The state of one {@link #run}: per question, what became of it; and the counts. */
   private final class Run {
     final List<Candidate> questions;
@@ -454,8 +520,8 @@ public final class QuestionLabeler {
   }
 
   /** {@code ids} cut into lists of at most {@code size}, in order. */
-  static List<List<Integer>> chunks(List<Integer> ids, int size) {
-    List<List<Integer>> out = new ArrayList<>();
+  static <T> List<List<T>> chunks(List<T> ids, int size) {
+    List<List<T>> out = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += size) {
       out.add(List.copyOf(ids.subList(from, Math.min(ids.size(), from + size))));
     }
@@ -497,6 +563,14 @@ public final class QuestionLabeler {
 
   private TeacherRequest request(
       List<ChatMessage> messages, double temperature, ResponseSchema schema) {
+    return request(teacher, messages, temperature, schema);
+  }
+
+  private static TeacherRequest request(
+      TeacherConfig teacher,
+      List<ChatMessage> messages,
+      double temperature,
+      ResponseSchema schema) {
     return new TeacherRequest(
         teacher.model(), messages, temperature, teacher.maxTokens(), 0, schema);
   }

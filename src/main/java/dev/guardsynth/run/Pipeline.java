@@ -6,12 +6,16 @@ import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
+import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.QuestionGenerator;
+import dev.guardsynth.label.QuestionLabeler;
+import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
@@ -194,7 +198,70 @@ public final class Pipeline {
                     prompts.stream().map(PromptSpec::count).toList(),
                     dir.responses())),
             notes);
-    return plan.withCells(cellPlans(planner, prompts));
+    return plan.withCells(cellPlans(planner, prompts))
+        .withCostPerQuestion(
+            perQuestionStages(planner, prompts, plan.stages().get(0)),
+            exportedInRoundOne(planner, prompts));
+  }
+
+  /**
+   * Round 1's stages as the cost per exported question counts them: generate as planned, and the
+   * label stage's judge and respond requests about every question asked (as if all survived dedup
+   * and filter), each question's text one of its category's seed examples, so the estimate's
+   * prompts are as long as real ones.
+   */
+  private List<RunPlan.StagePlan> perQuestionStages(
+      PromptPlanner planner, List<PromptSpec> prompts, RunPlan.StagePlan generate) {
+    Taxonomy taxonomy = planner.taxonomy();
+    List<LabelPrompts.RespondItem> questions = new ArrayList<>();
+    for (PromptSpec p : prompts) {
+      Category category = taxonomy.find(p.category()).orElseThrow();
+      List<String> seeds =
+          p.label() == Label.SAFE
+              ? category.safeExamples(p.language())
+              : category.examples(p.language());
+      for (int i = 0; i < p.count(); i++) {
+        String text = seeds.isEmpty() ? category.name(p.language()) : seeds.get(i % seeds.size());
+        questions.add(
+            new LabelPrompts.RespondItem(
+                String.valueOf(questions.size()), text, p.label(), p.category(), p.language()));
+      }
+    }
+    QuestionLabeler.Planned planned =
+        QuestionLabeler.planned(
+            config.teacher(),
+            config.label(),
+            LabelPrompts.read(config, taxonomy),
+            taxonomy,
+            questions);
+    List<RunPlan.StagePlan> label =
+        RunPlan.estimate(
+                config,
+                dir,
+                List.of(
+                    new RunPlan.StageRequests(
+                        "judge", planned.judge(), planned.judgeSizes(), dir.responses()),
+                    new RunPlan.StageRequests(
+                        "respond", planned.respond(), planned.respondSizes(), dir.responses())),
+                List.of())
+            .stages();
+    List<RunPlan.StagePlan> out = new ArrayList<>();
+    out.add(generate);
+    label.stream().filter(s -> s.prompts() > 0).forEach(out::add);
+    return out;
+  }
+
+  /**
+   * Questions round 1 would export if every question asked were kept: each cell's, up to its
+   * target.
+   */
+  private static long exportedInRoundOne(PromptPlanner planner, List<PromptSpec> prompts) {
+    Map<Cell, Integer> asked = new LinkedHashMap<>();
+    prompts.forEach(
+        p -> asked.merge(new Cell(p.category(), p.label(), p.language()), p.count(), Integer::sum));
+    return asked.entrySet().stream()
+        .mapToLong(e -> Math.min(e.getValue(), planner.target(e.getKey())))
+        .sum();
   }
 
   /** Round 1 per cell: its target, the questions its prompts ask, and their estimate. */

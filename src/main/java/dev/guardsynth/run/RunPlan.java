@@ -5,13 +5,16 @@ import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.teacher.Journal;
 import dev.guardsynth.teacher.Ledger;
+import dev.guardsynth.teacher.StageUsage;
 import dev.guardsynth.teacher.TeacherReply;
 import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.teacher.Usage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code run --dry-run} reports: per stage, the prompts, how many the journal already answers,
@@ -33,7 +36,8 @@ public record RunPlan(
     Ledger.Spent spent,
     String budgetVerdict,
     List<String> notes,
-    List<CellPlan> cells) {
+    List<CellPlan> cells,
+    CostPerQuestion costPerQuestion) {
   public RunPlan {
     stages = List.copyOf(stages);
     notes = List.copyOf(notes);
@@ -48,7 +52,42 @@ public record RunPlan(
 
   /** This plan with round 1's plan per cell. */
   RunPlan withCells(List<CellPlan> perCell) {
-    return new RunPlan(runDirectory, mode, stages, budget, spent, budgetVerdict, notes, perCell);
+    return new RunPlan(
+        runDirectory, mode, stages, budget, spent, budgetVerdict, notes, perCell, costPerQuestion);
+  }
+
+  /**
+   * This plan with round 1's estimated cost per exported question: each stage's estimate (of {@code
+   * perQuestion}, the generate stage and the label stage's judge and respond requests) divided by
+   * the questions round 1 would export.
+   */
+  RunPlan withCostPerQuestion(List<StagePlan> perQuestion, long exported) {
+    Map<String, StageUsage> byStage = new LinkedHashMap<>();
+    for (StagePlan s : perQuestion) {
+      byStage.put(
+          s.stage(),
+          new StageUsage(
+              s.toSend(),
+              0,
+              s.toSend(),
+              0,
+              0,
+              s.estimatedInputTokens(),
+              s.estimatedOutputTokens(),
+              s.estimatedCostUsd(),
+              s.estimatedCostUsd(),
+              s.estimatedCachedInputTokens()));
+    }
+    return new RunPlan(
+        runDirectory,
+        mode,
+        stages,
+        budget,
+        spent,
+        budgetVerdict,
+        notes,
+        cells,
+        CostPerQuestion.of(byStage, exported));
   }
 
   /** Output tokens per question asked, when the journal has no replies to learn from. */
@@ -65,6 +104,7 @@ public record RunPlan(
       int inJournal,
       int toSend,
       long estimatedInputTokens,
+      long estimatedCachedInputTokens,
       long estimatedOutputTokens,
       long maxOutputTokens,
       double estimatedCostUsd,
@@ -89,18 +129,22 @@ public record RunPlan(
     double sendCost = 0;
     for (StageRequests s : stages) {
       Journal journal = Files.exists(s.journal()) ? Journal.open(s.journal()) : null;
-      long[] observed = new long[2]; // replies with usage, their output tokens
+      // replies with usage, their output tokens, their input tokens, their cached input tokens
+      long[] observed = new long[4];
       if (journal != null) {
         ledger.addJournal(journal);
         journal.forEachReply((reply, b) -> {
           if (reply.usage().total() > 0) {
             observed[0]++;
             observed[1] += reply.usage().outputTokens();
+            observed[2] += reply.usage().inputTokens();
+            observed[3] += reply.usage().cachedInputTokens();
           }
         });
       }
       int inJournal = 0;
       long input = 0;
+      long cached = 0;
       long output = 0;
       long maxOutput = 0;
       double cost = 0;
@@ -119,11 +163,15 @@ public record RunPlan(
                 : Math.min(
                     r.maxTokens(), (long) s.questionsAsked().get(i) * TOKENS_PER_QUESTION + 20);
         out = Math.min(out, r.maxTokens());
+        // The provider's prompt cache: the share of input tokens it read from cache in the
+        // journal's replies of this stage; none when the journal has no such replies.
+        long fromCache = observed[2] > 0 ? Math.round((double) in * observed[3] / observed[2]) : 0;
         input += in;
+        cached += fromCache;
         output += out;
         maxOutput += r.maxTokens();
-        cost += price(teacher, r.model(), new Usage(in, out), batch);
-        maxCost += price(teacher, r.model(), new Usage(in, r.maxTokens()), batch);
+        cost += price(teacher, r.model(), new Usage(in, out, fromCache), batch);
+        maxCost += price(teacher, r.model(), new Usage(in, r.maxTokens(), fromCache), batch);
       }
       if (journal != null) {
         journal.close();
@@ -136,6 +184,7 @@ public record RunPlan(
               inJournal,
               toSend,
               input,
+              cached,
               output,
               maxOutput,
               round(cost),
@@ -152,7 +201,8 @@ public record RunPlan(
         ledger.spent(),
         verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost),
         notes,
-        List.of());
+        List.of(),
+        null);
   }
 
   private static String verdict(

@@ -256,6 +256,58 @@ class Issue6TeacherAtScaleTest {
   }
 
   @Test
+  void aDryRunEstimatesTheCostPerExportedQuestionPerStage() throws Exception {
+    try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
+      String prices = "  prices: {m: {input: 0.15, output: 0.6}}\n";
+      Path one = config("one", prices + "label: {batch_size: 1, respond_batch_size: 1}\n", true);
+      Path ten = config("ten", prices + "label: {batch_size: 10, respond_batch_size: 10}\n", true);
+      CliResult text = run(ten, server.baseUrl(), "--dry-run");
+      assertEquals(0, text.exitCode(), text.err());
+      assertTrue(text.err().contains("cost per exported question"), text.err());
+      assertTrue(text.err().matches("(?s).*\\n  judge .*\\n  respond .*\\n  total .*"), text.err());
+
+      JsonNode batched =
+          Json.MAPPER.readTree(run(ten, server.baseUrl(), "--dry-run", "--json").out());
+      JsonNode single =
+          Json.MAPPER.readTree(run(one, server.baseUrl(), "--dry-run", "--json").out());
+      assertEquals(0, server.requests().size(), "a dry run sends nothing");
+      long exported = 0;
+      for (JsonNode cell : batched.get("cells")) {
+        exported += Math.min(cell.get("target").asLong(), cell.get("questions").asLong());
+      }
+      JsonNode cost = batched.get("cost_per_question");
+      assertEquals(exported, cost.get("exported").asLong());
+      JsonNode generate = cost.at("/by_stage/generate");
+      JsonNode stage = batched.get("stages").get(0);
+      assertEquals(
+          (double) stage.get("estimated_input_tokens").asLong() / exported,
+          generate.get("input_tokens").asDouble(),
+          0.1);
+      for (String s : List.of("judge", "respond")) {
+        JsonNode p = cost.at("/by_stage/" + s);
+        assertTrue(p.get("input_tokens").asDouble() > 0, s);
+        assertEquals(
+            (p.get("input_tokens").asDouble() * 0.15 + p.get("output_tokens").asDouble() * 0.6)
+                / 1e6,
+            p.get("cost_usd").asDouble(),
+            1e-6,
+            s);
+        // A batch shares its instructions among its questions: far fewer input tokens each.
+        assertTrue(
+            p.get("input_tokens").asDouble()
+                < single.at("/cost_per_question/by_stage/" + s + "/input_tokens").asDouble() / 2,
+            s);
+      }
+      assertEquals(
+          generate.get("cost_usd").asDouble()
+              + cost.at("/by_stage/judge/cost_usd").asDouble()
+              + cost.at("/by_stage/respond/cost_usd").asDouble(),
+          cost.at("/total/cost_usd").asDouble(),
+          1e-6);
+    }
+  }
+
+  @Test
   void batchModeEndsWithTheDatasetOfASyncRunAtHalfThePrice() throws Exception {
     try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
       String priced =
