@@ -1,7 +1,6 @@
 package dev.guardsynth.cli;
 
 import dev.guardsynth.data.Json;
-import dev.guardsynth.run.CostPerQuestion;
 import dev.guardsynth.run.RunReport;
 import dev.guardsynth.run.RunStats;
 import java.io.PrintWriter;
@@ -47,9 +46,6 @@ final class StatsCommand implements Callable<Integer> {
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.write(report) + "\n" : RunStats.render(report));
-    if (!json) {
-      CostPerQuestion.read(runDir).ifPresent(c -> out.print("\n" + c.render()));
-    }
     out.flush();
     if (!report.consistent()) {
       PrintWriter err = spec.commandLine().getErr();

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param problems what does not add up, when something does not
  * @param cells per cell of the targets: target, exported, fill, rounds, yield per round and axis
  *     coverage (empty for a run from before rounds)
+ * @param costPerQuestion what each exported question cost, per stage, from run.json; null when the
+ *     run has not exported
  */
 public record RunReport(
     String run,
@@ -19,7 +21,8 @@ public record RunReport(
     List<CategoryRow> categories,
     boolean consistent,
     List<String> problems,
-    List<CellOutcome> cells) {
+    List<CellOutcome> cells,
+    CostPerQuestion costPerQuestion) {
   public RunReport {
     cells = List.copyOf(cells);
     funnel = List.copyOf(funnel);

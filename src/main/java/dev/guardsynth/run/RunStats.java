@@ -178,7 +178,8 @@ public final class RunStats {
         rows,
         problems.isEmpty(),
         problems,
-        CellOutcome.read(runJson));
+        CellOutcome.read(runJson),
+        CostPerQuestion.read(root).orElse(null));
   }
 
   private static Map<String, Long> byReason(List<Rejected> rejected) {
@@ -419,6 +420,9 @@ public final class RunStats {
       out.append("every stage adds up; every dropped question has exactly one reason\n");
     } else {
       report.problems().forEach(p -> out.append("problem: ").append(p).append('\n'));
+    }
+    if (report.costPerQuestion() != null) {
+      out.append('\n').append(report.costPerQuestion().render());
     }
     return out.toString();
   }
