@@ -6,11 +6,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.TargetsConfig;
+import dev.guardsynth.data.AxisCoverage;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
-import dev.guardsynth.data.Source;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,31 +170,27 @@ final class DatasetCard {
   static String cells(List<Labeled> questions, TargetsConfig targets) {
     Map<Cell, List<Labeled>> byCell = new TreeMap<>();
     questions.forEach(q -> byCell.computeIfAbsent(Cell.of(q), c -> new ArrayList<>()).add(q));
+    AxisCoverage coverage = AxisCoverage.of(questions);
     StringBuilder out = new StringBuilder();
     out.append("| cell | target | exported | fill | rounds | per round | axis coverage |\n");
     out.append("|---|---:|---:|---:|---:|---|---|\n");
     for (Map.Entry<Cell, List<Labeled>> e : byCell.entrySet()) {
       int target = e.getKey().label() == Label.UNSAFE ? targets.unsafe() : targets.safe();
       Map<Integer, Long> perRound = new TreeMap<>();
-      Map<String, Map<String, Long>> coverage = new TreeMap<>();
       for (Labeled q : e.getValue()) {
-        Source source = q.source();
-        perRound.merge(source == null ? 1 : source.round(), 1L, Long::sum);
-        if (source != null) {
-          source
-              .axes()
-              .forEach((axis, value) ->
-                  coverage.computeIfAbsent(axis, a -> new TreeMap<>()).merge(value, 1L, Long::sum));
-        }
+        perRound.merge(q.source() == null ? 1 : q.source().round(), 1L, Long::sum);
       }
       List<String> rounds = new ArrayList<>();
       perRound.forEach((r, n) -> rounds.add("r" + r + " " + n));
       List<String> axes = new ArrayList<>();
-      coverage.forEach((axis, values) -> {
-        List<String> v = new ArrayList<>();
-        values.forEach((value, n) -> v.add(value + " " + n));
-        axes.add(axis + ": " + String.join(", ", v));
-      });
+      coverage
+          .cells()
+          .getOrDefault(e.getKey(), Map.of())
+          .forEach((axis, values) -> {
+            List<String> v = new ArrayList<>();
+            values.forEach((value, n) -> v.add(value + " " + n));
+            axes.add(axis + ": " + String.join(", ", v));
+          });
       int exported = e.getValue().size();
       out.append(
           String.format(

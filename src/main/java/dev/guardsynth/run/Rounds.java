@@ -3,6 +3,7 @@ package dev.guardsynth.run;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.AtomicFile;
+import dev.guardsynth.data.AxisCoverage;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
@@ -34,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -105,9 +105,7 @@ final class Rounds {
     final int target;
     final List<Integer> asked = new ArrayList<>(); // per round: questions asked
     final List<Integer> gained = new ArrayList<>(); // per round: new questions kept
-    final List<String> kept = new ArrayList<>(); // texts, in the order kept
-    // Axis → value → kept questions whose prompt had it.
-    final Map<String, Map<String, Long>> coverage = new TreeMap<>();
+    final List<Labeled> kept = new ArrayList<>(); // in the order kept
     Status status = Status.OPEN;
     int saturatedIn;
 
@@ -200,7 +198,7 @@ final class Rounds {
 
     Map<Cell, List<String>> accepted() {
       Map<Cell, List<String>> out = new LinkedHashMap<>();
-      cells.values().forEach(s -> out.put(s.cell, List.copyOf(s.kept)));
+      cells.values().forEach(s -> out.put(s.cell, s.kept.stream().map(Labeled::text).toList()));
       return out;
     }
   }
@@ -412,16 +410,8 @@ final class Rounds {
     for (Labeled q : readAll(dir.round(round).labeled(), Labeled.class)) {
       CellState s = state.cells.get(Cell.of(q));
       if (s != null && s.deficit() > 0) {
-        s.kept.add(q.text());
+        s.kept.add(q);
         s.gained.set(round - 1, s.gained.get(round - 1) + 1);
-        if (q.source() != null) {
-          q.source()
-              .axes()
-              .forEach((axis, value) ->
-                  s.coverage
-                      .computeIfAbsent(axis, a -> new TreeMap<>())
-                      .merge(value, 1L, Long::sum));
-        }
       }
     }
     rebuild(round, state);
@@ -537,6 +527,7 @@ final class Rounds {
     int exported = 0;
     for (CellState s : state.cells.values()) {
       exported += s.exported();
+      AxisCoverage coverage = AxisCoverage.of(s.kept);
       cells.add(
           new CellOutcome(
               s.cell.id(),
@@ -546,7 +537,7 @@ final class Rounds {
               s.rounds(),
               s.yields(),
               s.status.name().toLowerCase(java.util.Locale.ROOT),
-              s.coverage));
+              coverage.cells().getOrDefault(s.cell, Map.of())));
     }
     return new Outcome(rounds, exported, cells);
   }
