@@ -129,6 +129,15 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Json.write(summary));
       spec.commandLine().getOut().flush();
     }
+    if (summary.get("stop_reason") != null) {
+      // Stopped by the budget: the dataset holds the completed rounds; a higher budget resumes.
+      err.println("guardsynth run: " + summary.get("stop_reason"));
+      err.println(shortCells(summary, config.targets().minFill()));
+      err.println("dataset of what the run got: " + pipeline.directory().dataset());
+      err.println("raise the budget, then resume with: " + resumeCommand(config.name()));
+      err.flush();
+      return Main.STOPPED;
+    }
     if (!Boolean.TRUE.equals(summary.get("targets_met"))) {
       err.println(shortCells(summary, config.targets().minFill()));
       err.println("dataset of what the run got: " + pipeline.directory().dataset());
@@ -171,6 +180,7 @@ final class RunCommand implements Callable<Integer> {
                 case "saturated" ->
                     "saturated (its last round's yield fell below targets.min_yield)";
                 case "max_rounds" -> "targets.max_rounds reached";
+                case "budget" -> "the budget stopped the run";
                 default -> reason;
               });
     }

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * @param yieldPerRound new exported questions per question asked, per round; null where the cell
  *     was not asked
  * @param status {@code filled}, {@code saturated} (its last round's yield fell below {@code
- *     targets.min_yield}) or {@code max_rounds}
+ *     targets.min_yield}), {@code max_rounds} or {@code budget} (the budget stopped the run)
  * @param axisCoverage per axis, how many exported questions came from a prompt with each value
  */
 public record CellOutcome(

@@ -114,9 +114,15 @@ public final class Pipeline {
         Rounds.Outcome outcome =
             new Rounds(config, dir, rounds, filter, label, session, log, options.stop()).run();
         options.stop().check();
+        // A budget stop exports what the completed rounds kept: nothing paid for is lost.
         export(export, log);
         putOutcome(log, outcome);
-        log.finish("complete");
+        if (outcome.budget() != null) {
+          log.put("stop_reason", outcome.budget().getMessage());
+          log.finish("stopped");
+        } else {
+          log.finish("complete");
+        }
         return log.asMap();
       } catch (StoppedException e) {
         log.put("stop_reason", e.getMessage());

@@ -16,8 +16,10 @@ import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.filter.FilterResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.GenerateResult;
+import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.teacher.BudgetExceededException;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
@@ -95,6 +97,8 @@ final class Rounds {
     FILLED,
     SATURATED,
     MAX_ROUNDS,
+    /** The budget stopped the run before this cell was filled; a higher budget resumes it. */
+    BUDGET,
     /** Not settled: the run is still going, or it stopped. */
     OPEN
   }
@@ -209,31 +213,61 @@ final class Rounds {
    * @param rounds how many rounds ran
    * @param exported questions kept within targets, the export's input
    */
-  record Outcome(int rounds, int exported, List<CellOutcome> cells) {}
+  record Outcome(
+      int rounds, int exported, List<CellOutcome> cells, BudgetExceededException budget) {}
 
-  /** Runs rounds until every cell is settled or {@code max_rounds}; returns the outcome. */
+  /**
+   * Runs rounds until every cell is settled, {@code max_rounds} or the budget; returns the outcome.
+   * A budget stop after round 1 is an outcome, not a failure: the rounds completed before it are
+   * kept (a round the budget stopped halfway has no labeled questions to keep; the journal keeps
+   * its replies), the cells still short are {@code budget}, and {@link Outcome#budget} says why; in
+   * round 1 it throws, as there is nothing to export. From round 2 on, a round whose generate
+   * requests the budget left cannot pay for is not started.
+   */
   Outcome run() throws TeacherException, InterruptedException {
     TargetsConfig targets = config.targets();
     State state = new State(planner);
     int round = 0;
+    BudgetExceededException budget = null;
     while (round < targets.maxRounds()) {
       Map<Cell, Integer> ask = state.ask(round + 1);
       if (ask.isEmpty()) {
         break;
       }
+      List<PromptSpec> prompts = planner.plan(ask, state.accepted(), round + 1);
+      String unaffordable = round == 0 ? null : unaffordable(prompts);
+      if (unaffordable != null) {
+        budget =
+            new BudgetExceededException(
+                "the budget left cannot pay for round " + (round + 1) + ": " + unaffordable);
+        break;
+      }
       round++;
       stop.check();
-      runRound(round, ask, state);
+      try {
+        runRound(round, prompts, state);
+      } catch (BudgetExceededException e) {
+        if (round == 1) {
+          throw e; // no round completed: nothing to export, and an earlier dataset stays
+        }
+        budget = e;
+        round--;
+        rebuild(round, state); // the run folder's files hold the completed rounds only
+        break;
+      }
       state.settle(round, targets.minYield());
       log.putRound(round, "cells", roundCells(round, state));
     }
     for (CellState s : state.cells.values()) {
       if (s.status == Status.OPEN) {
-        s.status = s.deficit() == 0 ? Status.FILLED : Status.MAX_ROUNDS;
+        s.status =
+            s.deficit() == 0 ? Status.FILLED : budget != null ? Status.BUDGET : Status.MAX_ROUNDS;
       }
     }
-    forgetRoundsAfter(round);
-    Outcome outcome = outcome(round, state);
+    if (budget == null) {
+      forgetRoundsAfter(round); // after a budget stop the next round's files are for the resume
+    }
+    Outcome outcome = outcome(round, state, budget);
     LOG.log(
         Level.INFO,
         "rounds: {0} round(s), {1} questions kept for {2} cells",
@@ -243,10 +277,38 @@ final class Rounds {
     return outcome;
   }
 
-  private void runRound(int round, Map<Cell, Integer> ask, State state)
+  /**
+   * Why the budget left cannot pay for {@code prompts}' generate requests (those the journal does
+   * not answer yet), or null when it can: the least the round needs, before its label stage.
+   */
+  private String unaffordable(List<PromptSpec> prompts) {
+    RunPlan plan =
+        RunPlan.estimate(
+            config,
+            dir,
+            List.of(
+                new RunPlan.StageRequests(
+                    "generate",
+                    prompts.stream()
+                        .map(p -> QuestionGenerator.request(p, config.teacher()))
+                        .toList(),
+                    prompts.stream().map(PromptSpec::count).toList(),
+                    dir.responses())),
+            List.of());
+    RunPlan.StagePlan g = plan.stages().get(0);
+    List<String> over =
+        RunPlan.overBudget(
+            config.budget(),
+            plan.spent(),
+            g.toSend(),
+            g.estimatedInputTokens() + g.estimatedOutputTokens(),
+            g.estimatedCostUsd());
+    return over.isEmpty() ? null : String.join("; ", over);
+  }
+
+  private void runRound(int round, List<PromptSpec> prompts, State state)
       throws TeacherException, InterruptedException {
     RunDirectory r = dir.round(round);
-    List<PromptSpec> prompts = planner.plan(ask, state.accepted(), round);
     try (JsonlWriter out = JsonlWriter.create(r.prompts())) {
       PlanStage.write(prompts, out);
     }
@@ -522,7 +584,7 @@ final class Rounds {
     return out;
   }
 
-  private Outcome outcome(int rounds, State state) {
+  private Outcome outcome(int rounds, State state, BudgetExceededException budget) {
     List<CellOutcome> cells = new ArrayList<>();
     int exported = 0;
     for (CellState s : state.cells.values()) {
@@ -539,7 +601,7 @@ final class Rounds {
               s.status.name().toLowerCase(java.util.Locale.ROOT),
               coverage.cells().getOrDefault(s.cell, Map.of())));
     }
-    return new Outcome(rounds, exported, cells);
+    return new Outcome(rounds, exported, cells, budget);
   }
 
   /** Removes the folders and run.json entries of rounds an earlier, longer run left behind. */

@@ -155,7 +155,8 @@ public final class RunLog {
   private ObjectNode roundNode(int round) {
     ArrayNode rounds = root.withArray("rounds");
     while (rounds.size() < round) {
-      rounds.addObject().put("round", rounds.size() + 1);
+      int next = rounds.size() + 1; // counted before the new entry is added
+      rounds.addObject().put("round", next);
     }
     return (ObjectNode) rounds.get(round - 1);
   }

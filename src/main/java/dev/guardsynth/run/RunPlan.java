@@ -210,6 +210,20 @@ public record RunPlan(
     if (!budget.hasLimits()) {
       return "no budget set";
     }
+    List<String> over = overBudget(budget, spent, requests, tokens, cost);
+    return over.isEmpty()
+        ? "within the budget"
+        : "the budget stops the run before it finishes ("
+            + String.join("; ", over)
+            + "); it stops with exit code 3 and resumes when the budget is raised";
+  }
+
+  /**
+   * The limits of {@code budget} that {@code spent} plus {@code requests}, {@code tokens} and
+   * {@code cost} more would pass, each as "max_requests 30 < 40 requests"; empty when none.
+   */
+  static List<String> overBudget(
+      BudgetConfig budget, Ledger.Spent spent, long requests, long tokens, double cost) {
     List<String> over = new ArrayList<>();
     if (budget.maxRequests() != null && spent.requests() + requests > budget.maxRequests()) {
       over.add(
@@ -231,11 +245,7 @@ public record RunPlan(
               budget.maxCostUsd(),
               spent.costUsd() + cost));
     }
-    return over.isEmpty()
-        ? "within the budget"
-        : "the budget stops the run before it finishes ("
-            + String.join("; ", over)
-            + "); it stops with exit code 3 and resumes when the budget is raised";
+    return over;
   }
 
   private static double price(TeacherConfig teacher, String model, Usage usage, boolean batch) {

@@ -2,8 +2,10 @@ package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Label;
+import dev.guardsynth.data.Labeled;
 import dev.guardsynth.prompt.PromptSpec;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,13 @@ class RoundsTest {
     c.asked.add(asked);
     c.gained.add(kept);
     for (int i = 0; i < kept; i++) {
-      c.kept.add("q" + c.kept.size());
+      String id = "q" + c.kept.size();
+      Cell cell = c.cell;
+      c.kept.add(
+          Labeled.of(
+              new Candidate(id, id, cell.label(), cell.category(), null, cell.language(), null),
+              null,
+              null));
     }
   }
 
