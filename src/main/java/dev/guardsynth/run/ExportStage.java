@@ -49,6 +49,7 @@ public final class ExportStage {
     return Json.write(export)
         + config.name()
         + config.dedup().threshold()
+        + config.dedup().shingle()
         + taxonomy.ids()
         + detectSystem
         + respondSystem;
@@ -64,7 +65,7 @@ public final class ExportStage {
                     config.name(),
                     detectSystem,
                     respondSystem,
-                    config.dedup().threshold(),
+                    config.dedup(),
                     RuleSet.languages(config.rules())))
             .write(questions, out);
     LOG.log(
