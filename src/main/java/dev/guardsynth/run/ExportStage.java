@@ -48,8 +48,11 @@ public final class ExportStage {
   String fingerprint(ExportConfig export) {
     return Json.write(export)
         + config.name()
-        + config.dedup().threshold()
+        + config.dedup().threshold() // the near-duplicate clusters that splits keep whole
         + config.dedup().shingle()
+        + config.dedup().numPerm()
+        + "/"
+        + config.dedup().bands()
         + taxonomy.ids()
         + detectSystem
         + respondSystem;

@@ -119,6 +119,7 @@ class DatasetExporterTest {
     }
     assertTrue(result.stats().maxDeviation() < 1, "stats.json reports the same");
     assertTrue(result.stats().nearDuplicates().clusters() > 0);
+    assertEquals("char:3", result.stats().nearDuplicates().shingle(), "stats name the shingles");
   }
 
   @Test
