@@ -7,6 +7,7 @@ import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.run.DedupStage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,7 +110,8 @@ final class DedupCommand implements Callable<Integer> {
         JsonlWriter uniqueOut = StageIo.output(out);
         JsonlWriter duplicatesOut = duplicates == null ? null : JsonlWriter.create(duplicates);
         JsonlWriter crossOut = crossLabel == null ? null : JsonlWriter.create(crossLabel)) {
-      DedupStage.run(config, release, reader.iterator(), uniqueOut, duplicatesOut, crossOut);
+      DedupStage.run(
+          config, release, List.of(), reader.iterator(), uniqueOut, duplicatesOut, crossOut);
     }
     return Main.OK;
   }

@@ -44,6 +44,7 @@ final class DryRunReport {
           String.format(Locale.ROOT, "$%.4f", s.estimatedCostUsd()),
           String.format(Locale.ROOT, "$%.4f", s.maxCostUsd()));
     }
+    printCells(plan, err);
     plan.notes().forEach(err::println);
     BudgetConfig b = plan.budget();
     err.printf(
@@ -66,6 +67,36 @@ final class DryRunReport {
             + plan.budgetVerdict());
     err.flush();
     return Main.OK;
+  }
+
+  /** Round 1's plan per cell: later rounds depend on what this one yields. */
+  private static void printCells(RunPlan plan, PrintWriter err) {
+    if (plan.cells().isEmpty()) {
+      return;
+    }
+    err.println();
+    err.println("round 1 per cell (later rounds ask each cell's deficit over its measured yield):");
+    err.printf(
+        Locale.ROOT,
+        "%-36s %7s %9s %8s %8s %12s%n",
+        "cell",
+        "target",
+        "questions",
+        "prompts",
+        "to send",
+        "est. cost");
+    for (RunPlan.CellPlan c : plan.cells()) {
+      err.printf(
+          Locale.ROOT,
+          "%-36s %,7d %,9d %,8d %,8d %12s%n",
+          c.cell(),
+          c.target(),
+          c.questions(),
+          c.estimate().prompts(),
+          c.estimate().toSend(),
+          String.format(Locale.ROOT, "$%.4f", c.estimate().estimatedCostUsd()));
+    }
+    err.println();
   }
 
   private static String orNone(Object limit) {

@@ -129,9 +129,52 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Json.write(summary));
       spec.commandLine().getOut().flush();
     }
+    if (!Boolean.TRUE.equals(summary.get("targets_met"))) {
+      err.println(shortCells(summary, config.targets().minFill()));
+      err.println("dataset of what the run got: " + pipeline.directory().dataset());
+      err.flush();
+      return Main.FAILED;
+    }
     err.println("run complete: " + pipeline.directory().root());
     err.flush();
     return Main.OK;
+  }
+
+  /**
+   * Why the run missed its targets, for stderr: the cells short of {@code targets.min_fill}, by id,
+   * with what they got and why they got no more.
+   */
+  @SuppressWarnings("unchecked")
+  static String shortCells(Map<String, Object> summary, double minFill) {
+    List<Map<String, Object>> cells =
+        (List<Map<String, Object>>) summary.getOrDefault("short_cells", List.of());
+    Object exported = summary.get("exported");
+    StringBuilder out = new StringBuilder("guardsynth run: ");
+    if (cells.isEmpty()) {
+      return out.append("exported nothing (exported: ").append(exported).append(")").toString();
+    }
+    out.append(cells.size())
+        .append(" cell(s) short of targets.min_fill ")
+        .append(minFill)
+        .append(":");
+    for (Map<String, Object> c : cells) {
+      String reason = String.valueOf(c.get("reason"));
+      out.append("\n  ")
+          .append(c.get("cell"))
+          .append(": ")
+          .append(c.get("exported"))
+          .append(" of ")
+          .append(c.get("target"))
+          .append(", ")
+          .append(
+              switch (reason) {
+                case "saturated" ->
+                    "saturated (its last round's yield fell below targets.min_yield)";
+                case "max_rounds" -> "targets.max_rounds reached";
+                default -> reason;
+              });
+    }
+    return out.toString();
   }
 
   /** This command line again, naming the run folder, so the resumed run finds its journal. */

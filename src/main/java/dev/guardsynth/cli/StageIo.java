@@ -2,9 +2,6 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +11,8 @@ final class StageIo {
 
   static <T> JsonlReader<T> input(String in, Class<T> type) {
     if (in == null || in.equals("-")) {
-      return JsonlReader.open("<stdin>", new FileInputStream(FileDescriptor.in), type);
+      // System.in, not the file descriptor itself, so that an in-process caller can redirect it.
+      return JsonlReader.open("<stdin>", System.in, type);
     }
     return JsonlReader.open(Path.of(in), type);
   }
@@ -28,7 +26,8 @@ final class StageIo {
 
   static JsonlWriter output(String out) {
     if (out == null || out.equals("-")) {
-      return JsonlWriter.to(new FileOutputStream(FileDescriptor.out));
+      // Raw bytes through System.out (JsonlWriter encodes UTF-8 itself); redirectable in-process.
+      return JsonlWriter.to(System.out);
     }
     return JsonlWriter.create(Path.of(out));
   }

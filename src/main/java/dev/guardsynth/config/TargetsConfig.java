@@ -1,14 +1,35 @@
 package dev.guardsynth.config;
 
 /**
- * How many questions to ask the teacher for, per category: {@code unsafe} harmful questions and
- * {@code safe} harmless ones (hard negatives included), {@code per_call} in each request.
+ * What a run should deliver: {@code unsafe} harmful and {@code safe} harmless (hard negatives
+ * included) questions EXPORTED per category × label × language, asked for {@code per_call} at a
+ * time. {@code run} generates in rounds until every cell has its target, a cell saturates, the
+ * budget is spent or {@code max_rounds} is reached.
+ *
+ * @param minFill the share of its target each cell must reach for the run to exit 0
+ * @param minYield a cell whose last round gave fewer new exported questions per question asked is
+ *     saturated: it gets no more prompts
+ * @param maxRounds the most rounds a run makes
  */
-public record TargetsConfig(Integer unsafe, Integer safe, Integer perCall) {
+public record TargetsConfig(
+    Integer unsafe,
+    Integer safe,
+    Integer perCall,
+    Double minFill,
+    Double minYield,
+    Integer maxRounds) {
   public TargetsConfig {
     unsafe = Check.intRange("unsafe", unsafe, 20, 0, 10_000_000);
     safe = Check.intRange("safe", safe, 20, 0, 10_000_000);
     perCall = Check.intRange("per_call", perCall, 10, 1, 100);
+    minFill = Check.range("min_fill", minFill, 1.0, 0.0, 1.0);
+    minYield = Check.range("min_yield", minYield, 0.05, 0.0, 1.0);
+    maxRounds = Check.intRange("max_rounds", maxRounds, 8, 1, 1000);
+  }
+
+  /** Targets with the default fill, yield and rounds. */
+  public TargetsConfig(Integer unsafe, Integer safe, Integer perCall) {
+    this(unsafe, safe, perCall, null, null, null);
   }
 
   static TargetsConfig defaults() {

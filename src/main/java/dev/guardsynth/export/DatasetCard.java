@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.guardsynth.config.ExportConfig;
+import dev.guardsynth.config.TargetsConfig;
+import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Label;
+import dev.guardsynth.data.Labeled;
+import dev.guardsynth.data.Source;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code dataset/README.md}: a Hugging Face dataset card. Its YAML front matter is built as data
@@ -137,6 +143,72 @@ final class DatasetCard {
     }
     out.append("\nEvery file in this folder is listed with its sha256 in `manifest.json`;");
     out.append(" `stats.json` holds the counts above.\n");
+    return out.toString();
+  }
+
+  /**
+   * {@code card} with a section on the cells (a Markdown table) after its body; unchanged when
+   * {@code cells} is null.
+   */
+  static String withTargets(String card, String cells) {
+    if (cells == null) {
+      return card;
+    }
+    return card
+        + "\n## Cells: targets, rounds and axis coverage\n\n"
+        + "Targets count exported questions per category × label × language. `rounds` is how many"
+        + " generation rounds the cell's questions came from, `per round` how many each gave;"
+        + " `run.json` and `guardsynth stats` add each round's yield (new questions per question"
+        + " asked). Axis coverage counts the questions whose prompt had each axis value.\n\n"
+        + cells;
+  }
+
+  /**
+   * The card's table of cells, from the questions themselves (so an export by hand and one inside
+   * {@code run} write the same card): per cell, target, exported, fill, rounds, questions per round
+   * and axis coverage.
+   */
+  static String cells(List<Labeled> questions, TargetsConfig targets) {
+    Map<Cell, List<Labeled>> byCell = new TreeMap<>();
+    questions.forEach(q -> byCell.computeIfAbsent(Cell.of(q), c -> new ArrayList<>()).add(q));
+    StringBuilder out = new StringBuilder();
+    out.append("| cell | target | exported | fill | rounds | per round | axis coverage |\n");
+    out.append("|---|---:|---:|---:|---:|---|---|\n");
+    for (Map.Entry<Cell, List<Labeled>> e : byCell.entrySet()) {
+      int target = e.getKey().label() == Label.UNSAFE ? targets.unsafe() : targets.safe();
+      Map<Integer, Long> perRound = new TreeMap<>();
+      Map<String, Map<String, Long>> coverage = new TreeMap<>();
+      for (Labeled q : e.getValue()) {
+        Source source = q.source();
+        perRound.merge(source == null ? 1 : source.round(), 1L, Long::sum);
+        if (source != null) {
+          source
+              .axes()
+              .forEach((axis, value) ->
+                  coverage.computeIfAbsent(axis, a -> new TreeMap<>()).merge(value, 1L, Long::sum));
+        }
+      }
+      List<String> rounds = new ArrayList<>();
+      perRound.forEach((r, n) -> rounds.add("r" + r + " " + n));
+      List<String> axes = new ArrayList<>();
+      coverage.forEach((axis, values) -> {
+        List<String> v = new ArrayList<>();
+        values.forEach((value, n) -> v.add(value + " " + n));
+        axes.add(axis + ": " + String.join(", ", v));
+      });
+      int exported = e.getValue().size();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| `%s` | %d | %d | %s | %d | %s | %s |%n",
+              e.getKey().id(),
+              target,
+              exported,
+              target == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * exported / target),
+              perRound.size(),
+              String.join(", ", rounds),
+              String.join("; ", axes)));
+    }
     return out.toString();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.ExportConfig;
+import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.ChatMessage;
@@ -64,15 +65,28 @@ public final class DatasetExporter {
    *     similarity {@code threshold} must share a split, as dedup would call them duplicates
    * @param languages the languages the run asks for (its rule sets'), which the card names when no
    *     question says its own
+   * @param targets exported questions wanted per cell, for the card's table of cells; null for no
+   *     such table
    */
   public record Options(
       String name,
       String detectSystem,
       String respondSystem,
       DedupConfig dedup,
-      List<String> languages) {
+      List<String> languages,
+      TargetsConfig targets) {
     public Options {
       languages = List.copyOf(languages);
+    }
+
+    /** Options without a table of cells on the card. */
+    public Options(
+        String name,
+        String detectSystem,
+        String respondSystem,
+        DedupConfig dedup,
+        List<String> languages) {
+      this(name, detectSystem, respondSystem, dedup, languages, null);
     }
   }
 
@@ -239,13 +253,15 @@ public final class DatasetExporter {
     AtomicFile.writeString(datasetDir.resolve("stats.json"), Json.writePretty(stats));
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
-        DatasetCard.render(
-            stats,
-            taxonomy,
-            config,
-            options.languages(),
-            cardFiles(records, recordFiles),
-            input.stream().allMatch(q -> q.judge() != null)));
+        DatasetCard.withTargets(
+            DatasetCard.render(
+                stats,
+                taxonomy,
+                config,
+                options.languages(),
+                cardFiles(records, recordFiles),
+                input.stream().allMatch(q -> q.judge() != null)),
+            options.targets() == null ? null : DatasetCard.cells(input, options.targets())));
     writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
     return new ExportResult(records, all.size(), stats);
   }

@@ -47,6 +47,7 @@ public final class ExportStage {
   /** What, besides its input, decides this stage's output under {@code export}. */
   String fingerprint(ExportConfig export) {
     return Json.write(export)
+        + Json.write(config.targets())
         + config.name()
         + config.dedup().threshold() // the near-duplicate clusters that splits keep whole
         + config.dedup().shingle()
@@ -69,7 +70,8 @@ public final class ExportStage {
                     detectSystem,
                     respondSystem,
                     config.dedup(),
-                    RuleSet.languages(config.rules())))
+                    RuleSet.languages(config.rules()),
+                    config.targets()))
             .write(questions, out);
     LOG.log(
         Level.INFO,

@@ -1,5 +1,6 @@
 package dev.guardsynth.run;
 
+import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
@@ -27,14 +28,23 @@ public final class GenerateStage {
   public static GenerateResult run(
       TeacherSession session, List<PromptSpec> prompts, Path journal, JsonlWriter candidates)
       throws TeacherException, InterruptedException {
-    GenerateResult result;
     try (TeacherSession.StageRequests requests = session.begin("generate", journal)) {
-      result =
-          new QuestionGenerator(requests.runner(), session.config())
-              .run(prompts, candidates::write, requests::failed);
-      requests.finish(prompts.size());
-      candidates.commit();
+      return run(requests, session.config(), prompts, candidates);
     }
+  }
+
+  /** Runs the stage on requests {@link TeacherSession#begin begun} by the caller. */
+  static GenerateResult run(
+      TeacherSession.StageRequests requests,
+      TeacherConfig teacher,
+      List<PromptSpec> prompts,
+      JsonlWriter candidates)
+      throws TeacherException, InterruptedException {
+    GenerateResult result =
+        new QuestionGenerator(requests.runner(), teacher)
+            .run(prompts, candidates::write, requests::failed);
+    requests.finish(prompts.size());
+    candidates.commit();
     LOG.log(
         Level.INFO,
         "generate: {0} requests ({1} from the journal, {2} failed), {3} candidates, {4} exact"

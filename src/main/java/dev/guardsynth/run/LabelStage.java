@@ -55,22 +55,27 @@ public final class LabelStage {
       JsonlWriter rejected,
       JsonlWriter disagreements)
       throws TeacherException, InterruptedException {
-    LabelResult result;
     try (TeacherSession.StageRequests requests = session.begin("label", journal)) {
-      result =
-          new QuestionLabeler(
-                  requests.runner(), config.teacher(), config.label(), prompts, taxonomy)
-              .run(
-                  questions,
-                  labeled::write,
-                  rejected::write,
-                  disagreements::write,
-                  requests::failed);
-      requests.finish((int) result.requests() + requests.failures().size());
-      rejected.commit();
-      disagreements.commit();
-      labeled.commit();
+      return run(requests, questions, labeled, rejected, disagreements);
     }
+  }
+
+  /** Runs the stage on requests {@link TeacherSession#begin begun} by the caller. */
+  LabelResult run(
+      TeacherSession.StageRequests requests,
+      List<Candidate> questions,
+      JsonlWriter labeled,
+      JsonlWriter rejected,
+      JsonlWriter disagreements)
+      throws TeacherException, InterruptedException {
+    LabelResult result =
+        new QuestionLabeler(requests.runner(), config.teacher(), config.label(), prompts, taxonomy)
+            .run(
+                questions, labeled::write, rejected::write, disagreements::write, requests::failed);
+    requests.finish((int) result.requests() + requests.failures().size());
+    rejected.commit();
+    disagreements.commit();
+    labeled.commit();
     LOG.log(
         Level.INFO,
         "label: {0} questions, {1} labeled, {2} rejected {3}; judge agreed {4}, disagreed {5},"

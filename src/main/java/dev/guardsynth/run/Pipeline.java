@@ -3,19 +3,13 @@ package dev.guardsynth.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.LabelConfig;
-import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
-import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlReader;
-import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.data.Labeled;
-import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.export.ExportResult;
-import dev.guardsynth.filter.FilterResult;
 import dev.guardsynth.filter.QuestionFilter;
-import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
-import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.taxonomy.Taxonomy;
@@ -33,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +90,7 @@ public final class Pipeline {
   public Map<String, Object> run() throws TeacherException, InterruptedException {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
+    RoundPlanner rounds = RoundPlanner.of(planner);
     Taxonomy taxonomy = planner.taxonomy();
     QuestionFilter filter = QuestionFilter.open(config.filters());
     LabelStage label = LabelStage.open(config, taxonomy);
@@ -111,16 +107,11 @@ public final class Pipeline {
       createDirectory();
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
-        List<PromptSpec> prompts = plan(planner, log);
-        options.stop().check();
-        generate(prompts, session, log);
-        options.stop().check();
-        dedup(log);
-        options.stop().check();
-        filter(filter, log);
-        label(label, session, log);
+        Rounds.Outcome outcome =
+            new Rounds(config, dir, rounds, filter, label, session, log, options.stop()).run();
         options.stop().check();
         export(export, log);
+        putOutcome(log, outcome);
         log.finish("complete");
         return log.asMap();
       } catch (StoppedException e) {
@@ -192,106 +183,69 @@ public final class Pipeline {
         prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
     List<String> notes = labelNote(questions);
-    return RunPlan.estimate(
-        config,
-        dir,
-        List.of(
+    RunPlan plan =
+        RunPlan.estimate(
+            config,
+            dir,
+            List.of(
+                new RunPlan.StageRequests(
+                    "generate",
+                    requests,
+                    prompts.stream().map(PromptSpec::count).toList(),
+                    dir.responses())),
+            notes);
+    return plan.withCells(cellPlans(planner, prompts));
+  }
+
+  /** Round 1 per cell: its target, the questions its prompts ask, and their estimate. */
+  private List<RunPlan.CellPlan> cellPlans(PromptPlanner planner, List<PromptSpec> prompts) {
+    Map<Cell, List<PromptSpec>> byCell = new LinkedHashMap<>();
+    planner.cells().forEach(c -> byCell.put(c, new ArrayList<>()));
+    prompts.forEach(p -> byCell.get(new Cell(p.category(), p.label(), p.language())).add(p));
+    List<RunPlan.StageRequests> perCell = new ArrayList<>();
+    byCell.forEach((cell, ps) ->
+        perCell.add(
             new RunPlan.StageRequests(
-                "generate",
-                requests,
-                prompts.stream().map(PromptSpec::count).toList(),
-                dir.responses())),
-        notes);
+                cell.id(),
+                ps.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList(),
+                ps.stream().map(PromptSpec::count).toList(),
+                dir.responses())));
+    List<RunPlan.StagePlan> estimates = RunPlan.estimate(config, dir, perCell, List.of()).stages();
+    List<RunPlan.CellPlan> out = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<Cell, List<PromptSpec>> e : byCell.entrySet()) {
+      out.add(
+          new RunPlan.CellPlan(
+              e.getKey().id(),
+              planner.target(e.getKey()),
+              e.getValue().stream().mapToInt(PromptSpec::count).sum(),
+              estimates.get(i++)));
+    }
+    return out;
   }
 
-  private List<PromptSpec> plan(PromptPlanner planner, RunLog log) {
-    long start = System.nanoTime();
-    List<PromptSpec> prompts = planner.plan();
-    try (JsonlWriter out = JsonlWriter.create(dir.prompts())) {
-      PlanStage.write(prompts, out);
+  /**
+   * Records each cell's outcome in run.json: {@code cells}, and {@code targets_met} with the cells
+   * short of {@code targets.min_fill} and why ({@code short_cells}).
+   */
+  private void putOutcome(RunLog log, Rounds.Outcome outcome) {
+    double minFill = config.targets().minFill();
+    List<Map<String, Object>> shortCells = new ArrayList<>();
+    for (CellOutcome c : outcome.cells()) {
+      if (c.fill() + 1e-9 < minFill) {
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put("cell", c.cell());
+        cell.put("target", c.target());
+        cell.put("exported", c.exported());
+        cell.put("reason", c.status());
+        shortCells.add(cell);
+      }
     }
-    log.stage("plan", "complete", null, seconds(start), Map.of("prompts", prompts.size()));
-    return prompts;
-  }
-
-  private void generate(List<PromptSpec> prompts, TeacherSession session, RunLog log)
-      throws TeacherException, InterruptedException {
-    String fingerprint =
-        Ids.sha256Hex(Ids.sha256File(dir.prompts()) + Json.write(config.teacher()));
-    if (isDone(log, "generate", fingerprint, dir.candidates())) {
-      LOG.log(Level.INFO, "generate: unchanged since the last run, skipped");
-      return;
-    }
-    long start = System.nanoTime();
-    GenerateResult result;
-    try (JsonlWriter out = JsonlWriter.create(dir.candidates())) {
-      result = GenerateStage.run(session, prompts, dir.responses(), out);
-    } catch (StoppedException e) {
-      log.stage("generate", "stopped", null, seconds(start), Map.of("reason", e.getMessage()));
-      throw e;
-    }
-    // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
-    log.stage(
-        "generate", "complete", result.failed() == 0 ? fingerprint : null, seconds(start), result);
-  }
-
-  private void dedup(RunLog log) throws InterruptedException {
-    String fingerprint =
-        Ids.sha256Hex(Ids.sha256File(dir.candidates()) + Json.write(config.dedup()));
-    if (isDone(log, "dedup", fingerprint, dir.unique())) {
-      LOG.log(Level.INFO, "dedup: unchanged since the last run, skipped");
-      return;
-    }
-    DedupResult result;
-    // The run name is the release: re-running this run replaces its questions in the index
-    // instead of finding them there as earlier duplicates.
-    try (JsonlReader<Candidate> in = JsonlReader.open(dir.candidates(), Candidate.class);
-        JsonlWriter unique = JsonlWriter.create(dir.unique());
-        JsonlWriter duplicates = JsonlWriter.create(dir.duplicates());
-        JsonlWriter crossLabel = JsonlWriter.create(dir.crossLabel())) {
-      result =
-          DedupStage.run(
-              config.dedup(), config.name(), in.iterator(), unique, duplicates, crossLabel);
-    }
-    log.stage("dedup", "complete", fingerprint, result.seconds(), result);
-  }
-
-  /** unique.jsonl → kept.jsonl + rejected.jsonl. */
-  private void filter(QuestionFilter filter, RunLog log) {
-    String fingerprint = Ids.sha256Hex(Ids.sha256File(dir.unique()) + filter.fingerprint());
-    if (isDone(log, "filter", fingerprint, dir.kept())) {
-      LOG.log(Level.INFO, "filter: unchanged since the last run, skipped");
-      return;
-    }
-    long start = System.nanoTime();
-    FilterResult result;
-    try (JsonlReader<Candidate> in = JsonlReader.open(dir.unique(), Candidate.class);
-        JsonlWriter kept = JsonlWriter.create(dir.kept());
-        JsonlWriter rejected = JsonlWriter.create(dir.rejected())) {
-      result = FilterStage.run(filter, in.stream(), kept, rejected);
-    }
-    log.stage("filter", "complete", fingerprint, seconds(start), result);
-  }
-
-  /** kept.jsonl → labeled.jsonl + label_rejected.jsonl + disagreements.jsonl. */
-  private void label(LabelStage label, TeacherSession session, RunLog log)
-      throws TeacherException, InterruptedException {
-    String fingerprint = Ids.sha256Hex(Ids.sha256File(dir.kept()) + label.fingerprint());
-    if (isDone(log, "label", fingerprint, dir.labeled())) {
-      LOG.log(Level.INFO, "label: unchanged since the last run, skipped");
-      return;
-    }
-    long start = System.nanoTime();
-    List<Candidate> kept = readAll(dir.kept(), Candidate.class);
-    LabelResult result;
-    try (JsonlWriter labeled = JsonlWriter.create(dir.labeled());
-        JsonlWriter rejected = JsonlWriter.create(dir.labelRejected());
-        JsonlWriter disagreements = JsonlWriter.create(dir.disagreements())) {
-      result = label.run(session, kept, dir.responses(), labeled, rejected, disagreements);
-    }
-    // With failures (within the tolerance) no fingerprint is kept, so the next run retries them.
-    boolean failed = result.rejectedByReason().containsKey("request_failed");
-    log.stage("label", "complete", failed ? null : fingerprint, seconds(start), result);
+    log.put("rounds_run", outcome.rounds());
+    log.put("cells", outcome.cells());
+    log.put("exported", outcome.exported());
+    log.put("short_cells", shortCells);
+    log.put("targets_met", shortCells.isEmpty() && outcome.exported() > 0);
   }
 
   /** labeled.jsonl → dataset/. */
@@ -302,9 +256,16 @@ public final class Pipeline {
       LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
       return;
     }
+    List<Labeled> questions = readAll(dir.labeled(), Labeled.class);
+    if (questions.isEmpty() && Files.exists(dir.dataset().resolve("manifest.json"))) {
+      // Nothing to export never replaces a dataset; the run fails, naming its short cells.
+      LOG.log(
+          Level.WARNING, "export: no labeled question to export; the dataset is left as it was");
+      log.stage("export", "skipped", null, 0, Map.of("questions", 0));
+      return;
+    }
     long start = System.nanoTime();
-    ExportResult result =
-        export.run(config.export(), readAll(dir.labeled(), Labeled.class), dir.dataset());
+    ExportResult result = export.run(config.export(), questions, dir.dataset());
     log.stage("export", "complete", fingerprint, seconds(start), result);
   }
 

@@ -32,6 +32,11 @@ public record RunDirectory(Path root) {
     return root.resolve("cross_label.jsonl");
   }
 
+  /** The stage files of round {@code round} (1-based) of a run that works in rounds. */
+  public RunDirectory round(int round) {
+    return new RunDirectory(root.resolve("rounds").resolve(String.format("%02d", round)));
+  }
+
   public Path dataset() {
     return root.resolve("dataset");
   }

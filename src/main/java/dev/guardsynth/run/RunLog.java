@@ -1,6 +1,7 @@
 package dev.guardsynth.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -38,6 +39,9 @@ public final class RunLog {
         JsonNode earlier = Json.MAPPER.readTree(file.toFile());
         if (earlier instanceof ObjectNode o && o.has("stages")) {
           root.set("stages", o.get("stages"));
+          if (o.get("rounds") instanceof ArrayNode rounds) {
+            root.set("rounds", rounds);
+          }
         }
       } catch (IOException e) {
         // An unreadable run.json only costs re-running stages; it holds no data of its own.
@@ -89,6 +93,90 @@ public final class RunLog {
       s.set("counts", Json.MAPPER.valueToTree(counts));
     }
     save();
+  }
+
+  // --- Rounds: each round's stages, with the run's totals per stage folded from them. ---
+
+  /** The fingerprint recorded for a stage of {@code round} that completed, or null. */
+  public String roundFingerprint(int round, String stage) {
+    JsonNode s = roundNode(round).path("stages").path(stage);
+    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
+  }
+
+  /**
+   * Records a stage of {@code round}, then sets the run's entry for {@code stage} to its totals
+   * over every round: the latest status, the seconds and every count summed. Saves.
+   */
+  public void roundStage(
+      int round, String stage, String status, String fingerprint, double seconds, Object counts) {
+    ObjectNode r = roundNode(round);
+    ObjectNode s = r.with("stages").putObject(stage);
+    s.put("status", status);
+    if (fingerprint != null) {
+      s.put("fingerprint", fingerprint);
+    }
+    s.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    if (counts != null) {
+      s.set("counts", Json.MAPPER.valueToTree(counts));
+    }
+    ObjectNode total = ((ObjectNode) root.get("stages")).putObject(stage);
+    total.put("status", status);
+    double allSeconds = 0;
+    JsonNode allCounts = null;
+    for (JsonNode each : root.withArray("rounds")) {
+      JsonNode one = each.path("stages").path(stage);
+      if (!one.isMissingNode()) {
+        allSeconds += one.path("seconds").asDouble();
+        allCounts = sum(allCounts, one.get("counts"));
+      }
+    }
+    total.put("seconds", Math.round(allSeconds * 1000) / 1000.0);
+    if (allCounts != null) {
+      total.set("counts", allCounts);
+    }
+    save();
+  }
+
+  /** Sets a field of {@code round}'s entry (such as its cells) and saves. */
+  public void putRound(int round, String key, Object value) {
+    roundNode(round).set(key, Json.MAPPER.valueToTree(value));
+    save();
+  }
+
+  /** Forgets rounds after {@code last}: a run that needs fewer rounds than an earlier one did. */
+  public void keepRounds(int last) {
+    ArrayNode rounds = root.withArray("rounds");
+    while (rounds.size() > last) {
+      rounds.remove(rounds.size() - 1);
+    }
+    save();
+  }
+
+  private ObjectNode roundNode(int round) {
+    ArrayNode rounds = root.withArray("rounds");
+    while (rounds.size() < round) {
+      rounds.addObject().put("round", rounds.size() + 1);
+    }
+    return (ObjectNode) rounds.get(round - 1);
+  }
+
+  /** Numbers add up, objects add up field by field; anything else is taken from {@code b}. */
+  private static JsonNode sum(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return b == null ? a : b.deepCopy();
+    }
+    if (a.isIntegralNumber() && b.isIntegralNumber()) {
+      return Json.MAPPER.getNodeFactory().numberNode(a.asLong() + b.asLong());
+    }
+    if (a.isNumber() && b.isNumber()) {
+      return Json.MAPPER.getNodeFactory().numberNode(a.asDouble() + b.asDouble());
+    }
+    if (a instanceof ObjectNode ao && b instanceof ObjectNode bo) {
+      ObjectNode out = ao.deepCopy();
+      bo.fields().forEachRemaining(e -> out.set(e.getKey(), sum(ao.get(e.getKey()), e.getValue())));
+      return out;
+    }
+    return b.deepCopy();
   }
 
   /** Sets a top-level field (such as {@code usage}) and saves. */

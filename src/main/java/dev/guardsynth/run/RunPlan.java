@@ -32,10 +32,23 @@ public record RunPlan(
     BudgetConfig budget,
     Ledger.Spent spent,
     String budgetVerdict,
-    List<String> notes) {
+    List<String> notes,
+    List<CellPlan> cells) {
   public RunPlan {
     stages = List.copyOf(stages);
     notes = List.copyOf(notes);
+    cells = List.copyOf(cells);
+  }
+
+  /**
+   * Round 1's plan for one cell and its estimate: the prompts that ask for the cell's target, with
+   * the same estimate as a stage's.
+   */
+  public record CellPlan(String cell, int target, int questions, StagePlan estimate) {}
+
+  /** This plan with round 1's plan per cell. */
+  RunPlan withCells(List<CellPlan> perCell) {
+    return new RunPlan(runDirectory, mode, stages, budget, spent, budgetVerdict, notes, perCell);
   }
 
   /** Output tokens per question asked, when the journal has no replies to learn from. */
@@ -138,7 +151,8 @@ public record RunPlan(
         config.budget(),
         ledger.spent(),
         verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost),
-        notes);
+        notes,
+        List.of());
   }
 
   private static String verdict(

@@ -10,14 +10,18 @@ import java.util.Map;
  * @param categories per category: label counts, teacher refusals and judge agreement
  * @param consistent whether every count adds up and every dropped question has exactly one reason
  * @param problems what does not add up, when something does not
+ * @param cells per cell of the targets: target, exported, fill, rounds, yield per round and axis
+ *     coverage (empty for a run from before rounds)
  */
 public record RunReport(
     String run,
     List<Step> funnel,
     List<CategoryRow> categories,
     boolean consistent,
-    List<String> problems) {
+    List<String> problems,
+    List<CellOutcome> cells) {
   public RunReport {
+    cells = List.copyOf(cells);
     funnel = List.copyOf(funnel);
     categories = List.copyOf(categories);
     problems = List.copyOf(problems);

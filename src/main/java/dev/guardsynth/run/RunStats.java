@@ -177,7 +177,8 @@ public final class RunStats {
         funnel,
         rows,
         problems.isEmpty(),
-        problems);
+        problems,
+        CellOutcome.read(runJson));
   }
 
   private static Map<String, Long> byReason(List<Rejected> rejected) {
@@ -409,6 +410,9 @@ public final class RunStats {
                 j.unparseable(),
                 j.agreement() * 100));
       }
+    }
+    if (!report.cells().isEmpty()) {
+      out.append(CellOutcome.renderText(report.cells()));
     }
     out.append('\n');
     if (report.consistent()) {

@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -174,7 +175,16 @@ public final class TeacherSession implements AutoCloseable {
    *     {@code label}...)
    */
   public StageRequests begin(String stage, Path journal) {
-    return new StageRequests(stage, journal);
+    return new StageRequests(stage, journal, null);
+  }
+
+  /**
+   * Like {@link #begin(String, Path)} for one part of a stage, such as one round of it: closing
+   * replaces only the stage's earlier lines in {@code failures.jsonl} whose id is in {@code ids},
+   * so the failures of its other parts stay listed.
+   */
+  StageRequests begin(String stage, Path journal, Set<String> ids) {
+    return new StageRequests(stage, journal, Set.copyOf(ids));
   }
 
   /** One stage's journal, runner and failures; see {@link #begin}. */
@@ -183,9 +193,11 @@ public final class TeacherSession implements AutoCloseable {
     private final Journal journal;
     private final RequestRunner runner;
     private final List<FailedRequest> failed = new ArrayList<>();
+    private final Set<String> ids; // null: the whole stage
 
-    private StageRequests(String stage, Path journalFile) {
+    private StageRequests(String stage, Path journalFile, Set<String> ids) {
       this.stage = stage;
+      this.ids = ids;
       this.journal = Journal.open(journalFile);
       RequestRunner.Builder b =
           RequestRunner.builder(teacher, config)
@@ -229,23 +241,24 @@ public final class TeacherSession implements AutoCloseable {
       try {
         journal.close();
       } finally {
-        recordFailures(stage, failed);
+        recordFailures(stage, ids, failed);
       }
     }
   }
 
   /**
-   * Replaces {@code stage}'s lines in {@code failures.jsonl} with {@code stageFailures}, keeping
-   * other stages' lines; the file is removed when no stage has any.
+   * Replaces {@code stage}'s lines in {@code failures.jsonl} (only those whose id is in {@code
+   * ids}, unless it is null) with {@code stageFailures}, keeping the rest; the file is removed when
+   * it would be empty.
    */
-  private void recordFailures(String stage, List<FailedRequest> stageFailures) {
+  private void recordFailures(String stage, Set<String> ids, List<FailedRequest> stageFailures) {
     List<FailedRequest> all = new ArrayList<>();
     if (Files.exists(failures)) {
       try {
         for (String line : Files.readAllLines(failures, StandardCharsets.UTF_8)) {
           if (!line.isBlank()) {
             FailedRequest f = Json.LENIENT.readValue(line, FailedRequest.class);
-            if (!f.stage().equals(stage)) {
+            if (!f.stage().equals(stage) || (ids != null && !ids.contains(f.id()))) {
               all.add(f);
             }
           }

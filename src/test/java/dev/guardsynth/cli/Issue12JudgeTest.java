@@ -35,7 +35,7 @@ class Issue12JudgeTest {
                   + "rules: "
                   + TestProject.rules("ko", "en")
                   + "\n"
-                  + "targets: {unsafe: 4, safe: 4, per_call: 4}\n"
+                  + "targets: {unsafe: 4, safe: 4, per_call: 4, max_rounds: 1, min_fill: 0}\n"
                   + "label: {structured: auto}\n"
                   + "teacher: {api_key_env: KEY, max_retries: 0, concurrency: 2}\n");
       CliResult r =

@@ -52,7 +52,7 @@ class Issue13ReleasesTest {
             + perCell
             + ", safe: "
             + perCell
-            + ", per_call: 3}\n"
+            + ", per_call: 3, max_rounds: 1, min_fill: 0}\n"
             + "teacher: {model: m, api_key_env: GS_KEY}\n"
             + "dedup: {index: "
             + dir.resolve("index")
@@ -134,7 +134,9 @@ class Issue13ReleasesTest {
       assertEquals(0, run(server, config(3), "--run-name", "r1").exitCode());
       // The same questions again under another release name: the index finds them all.
       CliResult again = run(server, config(3), "--run-name", "again");
-      assertEquals(0, again.exitCode(), again.err());
+      // A run that exports nothing never exits 0 (#11), but its empty release is written whole.
+      assertEquals(1, again.exitCode(), again.err());
+      assertTrue(again.err().contains("exported nothing"), again.err());
     }
     Path dataset = dir.resolve("output/again/dataset");
     assertEquals(

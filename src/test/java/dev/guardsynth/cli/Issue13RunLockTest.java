@@ -30,7 +30,7 @@ class Issue13RunLockTest {
                 + "rules: "
                 + TestProject.rules("ko")
                 + "\n"
-                + "targets: {unsafe: 3, safe: 3, per_call: 3}\n"
+                + "targets: {unsafe: 3, safe: 3, per_call: 3, max_rounds: 1, min_fill: 0}\n"
                 + "teacher: {model: m, api_key_env: GS_KEY, timeout_seconds: 120}\n"
                 + "label: {judge: false, respond: false}\n");
     CountDownLatch release = new CountDownLatch(1);

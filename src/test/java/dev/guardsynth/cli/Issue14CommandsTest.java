@@ -54,7 +54,7 @@ class Issue14CommandsTest {
         Files.readString(config)
             .replace("unsafe: 200", "unsafe: 1")
             .replace("safe: 200", "safe: 1")
-            .replace("per_call: 10", "per_call: 1"));
+            .replace("per_call: 10", "per_call: 1\n  max_rounds: 1\n  min_fill: 0"));
     try (FakeOpenAiServer server = FakeOpenAiServer.start(new QuestionBankResponder())) {
       CliResult run =
           CliResult.run(

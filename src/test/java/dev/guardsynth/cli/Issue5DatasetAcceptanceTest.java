@@ -88,7 +88,7 @@ class Issue5DatasetAcceptanceTest {
             taxonomy: %s/rules/taxonomy.yaml
             prompts: %s/prompts
             rules: [%s/rules/ko.yaml, %s/rules/en.yaml]
-            targets: {unsafe: 5, safe: 5, per_call: 5}
+            targets: {unsafe: 5, safe: 5, per_call: 5, max_rounds: 1, min_fill: 0}
             filters: %s/rules/filters.yaml
             label: {judge: true, respond: true, on_disagree: reject, structured: off}
             export: {tasks: [detect, respond], format: chat, seed: 42}

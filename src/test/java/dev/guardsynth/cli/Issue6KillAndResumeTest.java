@@ -39,7 +39,7 @@ class Issue6KillAndResumeTest {
   @TempDir Path dir;
 
   private Path config() throws Exception {
-    return config("{unsafe: 9, safe: 9, per_call: 3}");
+    return config("{unsafe: 9, safe: 9, per_call: 3, max_rounds: 1, min_fill: 0}");
   }
 
   private Path config(String targets) throws Exception {
@@ -193,7 +193,7 @@ class Issue6KillAndResumeTest {
   void noApiKeyReachesAnyFileLogOrMessage() throws Exception {
     String key = "sk-live-DISTINCTIVE-9f8e7d6c5b4a";
     Map<String, String> env = Map.of(KEY_VAR, key);
-    Path config = config("{unsafe: 2, safe: 2, per_call: 2}");
+    Path config = config("{unsafe: 2, safe: 2, per_call: 2, max_rounds: 1, min_fill: 0}");
     List<String> printed = new ArrayList<>();
     try (FakeOpenAiServer accepting =
             FakeOpenAiServer.start(new QuestionBankResponder()).requireKey(key);

@@ -58,7 +58,7 @@ class Issue6TeacherAtScaleTest {
             + "rules: "
             + TestProject.rules("ko")
             + "\n"
-            + "targets: {unsafe: 4, safe: 4, per_call: 2}\n"
+            + "targets: {unsafe: 4, safe: 4, per_call: 2, max_rounds: 1, min_fill: 0}\n"
             + (label ? "" : "label: {judge: false, respond: false}\n")
             + "teacher:\n"
             + "  model: m\n"

@@ -36,7 +36,7 @@ class RunCommandTest {
             + "rules: "
             + TestProject.rules("ko", "en")
             + "\n"
-            + "targets: {unsafe: 6, safe: 4, per_call: 4}\n"
+            + "targets: {unsafe: 6, safe: 4, per_call: 4, max_rounds: 1, min_fill: 0}\n"
             + "label: {judge: false, respond: false}\n"
             + "teacher:\n"
             + "  api_key_env: "
@@ -105,7 +105,10 @@ class RunCommandTest {
               "m",
               "--run-name",
               "live");
-      assertEquals(0, result.exitCode(), result.err());
+      // Every question is filtered out (remarks, or not in the rule set's language): a run that
+      // exports nothing fails, after writing what it got.
+      assertEquals(1, result.exitCode(), result.err());
+      assertTrue(result.err().contains("exported nothing"), result.err());
       Path run = dir.resolve("output/live");
 
       List<JsonNode> candidates = readJsonl(run.resolve("candidates.jsonl"));
@@ -135,7 +138,7 @@ class RunCommandTest {
       assertEquals("complete", runJson.get("status").asText());
       assertTrue(runJson.at("/usage/input_tokens").asLong() > 0);
       assertFalse(Files.readString(run.resolve("run.json")).contains("sk-test-1234"));
-      assertTrue(Files.exists(run.resolve("dataset/detect/train.jsonl")));
+      assertTrue(Files.exists(run.resolve("dataset/manifest.json")), "the empty release, whole");
     }
   }
 

@@ -29,7 +29,7 @@ class TeacherEndpointsRunTest {
             + "rules: "
             + TestProject.rules("ko", "en")
             + "\n"
-            + "targets: {unsafe: 4, safe: 4, per_call: 4}\n"
+            + "targets: {unsafe: 4, safe: 4, per_call: 4, max_rounds: 1, min_fill: 0}\n"
             + "teacher:\n"
             + "  api_key_env: GS_TEST_KEY\n"
             + "  model: m\n"

@@ -93,7 +93,7 @@ class PipelineDedupTest {
                 + "rules: "
                 + TestProject.rules("en")
                 + "\n"
-                + "targets: {unsafe: 2, safe: 2, per_call: 2}\n"
+                + "targets: {unsafe: 2, safe: 2, per_call: 2, max_rounds: 1, min_fill: 0}\n"
                 + "dedup: {index: "
                 + dir.resolve("index")
                 + "}\n"

@@ -458,13 +458,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   /**
-   * Runs a server with the {@link QuestionBankResponder#noisy() noisy} question bank until killed,
-   * for recording the demo cassette (whose run should exercise every filter) and trying the tool by
-   * hand: {@code scripts/dev-teacher [PORT]}.
+   * Runs a server with a {@link LimitedTeacher#noisy() noisy} limited teacher until killed, for
+   * recording the demo cassette (whose run should exercise every filter and fill every cell in
+   * rounds) and trying the tool by hand: {@code scripts/dev-teacher [PORT]}.
    */
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
-    FakeOpenAiServer server = start(port, QuestionBankResponder.noisy());
+    FakeOpenAiServer server = start(port, LimitedTeacher.noisy());
     System.err.println(
         "fake OpenAI-compatible teacher at " + server.baseUrl() + " (Ctrl-C to stop)");
     Thread.currentThread().join();

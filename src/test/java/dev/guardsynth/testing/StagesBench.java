@@ -23,7 +23,7 @@ import java.util.Set;
  * asserts nothing.
  *
  * <pre>
- * StagesBench [faults] [--prompts N] [--work DIR]
+ * StagesBench [faults|rounds] [--prompts N] [--work DIR]
  * </pre>
  */
 public final class StagesBench {
@@ -63,7 +63,7 @@ public final class StagesBench {
             + prompts / 20
             + ", safe: "
             + prompts / 20
-            + ", per_call: 1}\n"
+            + ", per_call: 1, max_rounds: 1, min_fill: 0}\n"
             + "teacher:\n  model: bench-model\n  api_key_env: "
             + KEY_VAR
             + "\n  concurrency: 32\n  timeout_seconds: 2\n"
@@ -188,6 +188,64 @@ public final class StagesBench {
     }
   }
 
+  /**
+   * Issue #11's two limited teachers (12 questions per distinct prompt; 12 per cell) under the
+   * demo's setup with targets of 30 per category × label, the Korean rule set and 10 per call:
+   * fill, rounds, and generation requests per exported question.
+   */
+  void rounds() throws Exception {
+    for (String mode : List.of("per-prompt", "per-cell")) {
+      LimitedTeacher teacher =
+          mode.equals("per-prompt") ? LimitedTeacher.perPrompt() : LimitedTeacher.perCell();
+      try (FakeOpenAiServer server = FakeOpenAiServer.start(teacher)) {
+        Path dir = Files.createDirectories(work.resolve("rounds-" + mode));
+        Path config =
+            TestProject.writeConfig(
+                dir,
+                "name: r\nrules: "
+                    + TestProject.rules("ko")
+                    + "\nfilters: "
+                    + TestProject.ROOT.resolve("rules/filters.yaml")
+                    + "\ntargets: {unsafe: 30, safe: 30, per_call: 10}\n"
+                    + "teacher: {model: m, api_key_env: "
+                    + KEY_VAR
+                    + ", concurrency: 16}\n");
+        long t0 = System.nanoTime();
+        int code =
+            start(config, "run", "--config", config.toString(), "--base-url", server.baseUrl())
+                .waitFor(1800);
+        JsonNode runJson = Json.MAPPER.readTree(dir.resolve("output/r/run.json").toFile());
+        double minFill = 1;
+        double sumFill = 0;
+        int cells = 0;
+        for (JsonNode c : runJson.get("cells")) {
+          minFill = Math.min(minFill, c.get("fill").asDouble());
+          sumFill += c.get("fill").asDouble();
+          cells++;
+        }
+        long prompts = lines(dir.resolve("output/r/prompts.jsonl"));
+        long exported = runJson.get("exported").asLong();
+        System.out.printf(
+            Locale.ROOT,
+            "rounds, %s teacher: exit %d; %d round(s); fill %.1f%% on average, %.1f%% in the"
+                + " worst of %d cells; %d generation requests for %d exported questions (%.2f"
+                + " per question, %.1f per cell); %d requests in all; %.1f s%n",
+            mode,
+            code,
+            runJson.get("rounds_run").asInt(),
+            100 * sumFill / cells,
+            100 * minFill,
+            cells,
+            prompts,
+            exported,
+            exported == 0 ? 0.0 : (double) prompts / exported,
+            (double) prompts / cells,
+            server.requests().size(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+    }
+  }
+
   static String keyOf(JsonNode body) {
     List<ChatMessage> messages = new ArrayList<>();
     body.get("messages")
@@ -239,8 +297,9 @@ public final class StagesBench {
     StagesBench bench = new StagesBench(work, prompts);
     switch (what) {
       case "faults" -> bench.faults();
+      case "rounds" -> bench.rounds();
       default -> {
-        System.err.println("usage: scripts/bench stages [faults] [--prompts N]");
+        System.err.println("usage: scripts/bench stages [faults|rounds] [--prompts N]");
         System.exit(2);
       }
     }

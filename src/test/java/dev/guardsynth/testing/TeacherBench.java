@@ -99,7 +99,7 @@ public final class TeacherBench {
             + perLabel
             + ", safe: "
             + perLabel
-            + ", per_call: 1}\n"
+            + ", per_call: 1, max_rounds: 1, min_fill: 0}\n"
             // Generation only, so every request the server sees is one prompt.
             + "label: {judge: false, respond: false}\n"
             + "teacher:\n"

@@ -1,0 +1,109 @@
+package dev.guardsynth.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.InputException;
+import dev.guardsynth.data.Json;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One cell's outcome after a run's rounds, as {@code run.json} ({@code cells}) and {@code stats}
+ * show it (the dataset card shows what it can tell from the questions alone). Immutable.
+ *
+ * @param cell the cell's id, {@code category/label/language}
+ * @param target exported questions wanted
+ * @param exported exported questions, never more than the target
+ * @param fill exported over target, 0 to 1 (1 for a target of 0)
+ * @param rounds rounds that asked this cell for questions
+ * @param yieldPerRound new exported questions per question asked, per round; null where the cell
+ *     was not asked
+ * @param status {@code filled}, {@code saturated} (its last round's yield fell below {@code
+ *     targets.min_yield}) or {@code max_rounds}
+ * @param axisCoverage per axis, how many exported questions came from a prompt with each value
+ */
+public record CellOutcome(
+    String cell,
+    int target,
+    int exported,
+    double fill,
+    int rounds,
+    List<Double> yieldPerRound,
+    String status,
+    Map<String, Map<String, Long>> axisCoverage) {
+  public CellOutcome {
+    yieldPerRound = Collections.unmodifiableList(new ArrayList<>(yieldPerRound));
+    axisCoverage = Collections.unmodifiableMap(new TreeMap<>(axisCoverage));
+  }
+
+  /** The {@code cells} of a run.json; empty for a run from before rounds. */
+  static List<CellOutcome> read(JsonNode runJson) {
+    List<CellOutcome> out = new ArrayList<>();
+    for (JsonNode c : runJson.path("cells")) {
+      try {
+        out.add(Json.LENIENT.treeToValue(c, CellOutcome.class));
+      } catch (JsonProcessingException e) {
+        throw new InputException(
+            "run.json: cells: not a cell outcome (" + e.getOriginalMessage() + ")", e);
+      }
+    }
+    return out;
+  }
+
+  /** The cells as a text table, for {@code stats}. */
+  static String renderText(List<CellOutcome> cells) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "\ncells (exported questions per category × label × language)\n"
+            + String.format(
+                Locale.ROOT,
+                "  %-36s %6s %8s %6s %6s  %-10s  %s%n",
+                "cell",
+                "target",
+                "exported",
+                "fill",
+                "rounds",
+                "status",
+                "yield per round"));
+    for (CellOutcome c : cells) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-36s %6d %8d %5.0f%% %6d  %-10s  %s%n",
+              c.cell(),
+              c.target(),
+              c.exported(),
+              c.fill() * 100,
+              c.rounds(),
+              c.status(),
+              yields(c)));
+    }
+    out.append("\naxis coverage (exported questions per axis value)\n");
+    for (CellOutcome c : cells) {
+      if (!c.axisCoverage().isEmpty()) {
+        out.append("  ").append(c.cell()).append('\n');
+        c.axisCoverage()
+            .forEach((axis, values) ->
+                out.append("    ").append(axis).append(": ").append(values(values)).append('\n'));
+      }
+    }
+    return out.toString();
+  }
+
+  private static String yields(CellOutcome c) {
+    List<String> parts = new ArrayList<>();
+    c.yieldPerRound()
+        .forEach(y -> parts.add(y == null ? "-" : String.format(Locale.ROOT, "%.2f", y)));
+    return String.join(" ", parts);
+  }
+
+  private static String values(Map<String, Long> values) {
+    List<String> parts = new ArrayList<>();
+    values.forEach((value, n) -> parts.add(value + " " + n));
+    return String.join(", ", parts);
+  }
+}
