@@ -98,7 +98,8 @@ final class DatasetCard {
     }
     out.append('\n');
     out.append("- Splits are stratified by label × category (seed ").append(stats.seed());
-    out.append("), and questions whose character 3-gram Jaccard similarity reaches ");
+    out.append("), and questions whose shingles (`").append(stats.nearDuplicates().shingle());
+    out.append("`, as dedup cuts them) reach Jaccard similarity ");
     out.append(stats.nearDuplicates().threshold()).append(" always share a split (");
     out.append(stats.nearDuplicates().clusters()).append(" such clusters, ");
     out.append(stats.nearDuplicates().questionsInClusters()).append(" questions).\n\n");

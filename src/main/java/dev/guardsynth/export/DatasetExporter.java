@@ -2,6 +2,7 @@ package dev.guardsynth.export;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -60,7 +61,8 @@ public final class DatasetExporter {
    * @param name the dataset's name, shown on its card
    * @param detectSystem the system message of every detect record
    * @param respondSystem the system message of every respond record
-   * @param nearDuplicateThreshold Jaccard similarity at which two questions must share a split
+   * @param dedup the dedup settings: questions whose shingles ({@code shingle}) reach Jaccard
+   *     similarity {@code threshold} must share a split, as dedup would call them duplicates
    * @param languages the languages the run asks for (its rule sets'), which the card names when no
    *     question says its own
    * @param targets exported questions wanted per cell, for the card's table of cells; null for no
@@ -70,7 +72,7 @@ public final class DatasetExporter {
       String name,
       String detectSystem,
       String respondSystem,
-      double nearDuplicateThreshold,
+      DedupConfig dedup,
       List<String> languages,
       TargetsConfig targets) {
     public Options {
@@ -82,9 +84,9 @@ public final class DatasetExporter {
         String name,
         String detectSystem,
         String respondSystem,
-        double nearDuplicateThreshold,
+        DedupConfig dedup,
         List<String> languages) {
-      this(name, detectSystem, respondSystem, nearDuplicateThreshold, languages, null);
+      this(name, detectSystem, respondSystem, dedup, languages, null);
     }
   }
 
@@ -175,7 +177,7 @@ public final class DatasetExporter {
     List<String> texts = new ArrayList<>();
     earlier.forEach(q -> texts.add(q.text()));
     fresh.forEach(q -> texts.add(q.text()));
-    int[] cluster = NearDuplicates.clusters(texts, options.nearDuplicateThreshold());
+    int[] cluster = NearDuplicates.clusters(texts, options.dedup());
     // A new question linking earlier questions of two splits has no split without a near twin
     // across splits; it is left out (and counted) rather than let one test question leak.
     Map<Integer, Set<String>> pinnedSplits = new HashMap<>();
@@ -521,7 +523,7 @@ public final class DatasetExporter {
         categories,
         languages,
         new DatasetStats.NearDuplicateCounts(
-            options.nearDuplicateThreshold(), clusters, inClusters, largest),
+            options.dedup().threshold(), options.dedup().shingle(), clusters, inClusters, largest),
         Math.round(maxDeviation * 1000) / 1000.0,
         previous,
         added);

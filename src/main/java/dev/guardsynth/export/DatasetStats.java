@@ -58,11 +58,13 @@ public record DatasetStats(
   public record SplitCounts(long questions, long records, long unsafe, long safe) {}
 
   /**
-   * @param threshold Jaccard similarity (character 3-grams) at which two questions are near twins
+   * @param threshold Jaccard similarity of their shingles at which two questions are near twins
+   * @param shingle how questions are cut into shingles, as in {@code dedup.shingle}: {@code
+   *     char:3}, {@code word:2}, ...
    * @param clusters clusters of two or more questions, each kept inside one split
    * @param questionsInClusters questions in those clusters
    * @param largest the largest cluster's size
    */
   public record NearDuplicateCounts(
-      double threshold, long clusters, long questionsInClusters, long largest) {}
+      double threshold, String shingle, long clusters, long questionsInClusters, long largest) {}
 }

@@ -49,7 +49,11 @@ public final class ExportStage {
     return Json.write(export)
         + Json.write(config.targets())
         + config.name()
-        + config.dedup().threshold()
+        + config.dedup().threshold() // the near-duplicate clusters that splits keep whole
+        + config.dedup().shingle()
+        + config.dedup().numPerm()
+        + "/"
+        + config.dedup().bands()
         + taxonomy.ids()
         + detectSystem
         + respondSystem;
@@ -65,7 +69,7 @@ public final class ExportStage {
                     config.name(),
                     detectSystem,
                     respondSystem,
-                    config.dedup().threshold(),
+                    config.dedup(),
                     RuleSet.languages(config.rules()),
                     config.targets()))
             .write(questions, out);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
@@ -48,7 +49,11 @@ class GoldReaderTest {
             everythingToTest,
             TaxonomyReader.read(TestProject.ROOT.resolve("rules/taxonomy.yaml")),
             new DatasetExporter.Options(
-                "gold", "You are a safety classifier.", "Answer safely.", 0.7, List.of("en")))
+                "gold",
+                "You are a safety classifier.",
+                "Answer safely.",
+                new DedupConfig(null, null, null, 0.7, null),
+                List.of("en")))
         .write(questions.stream().map(q -> Labeled.of(q, null, null)).toList(), dir);
     Path test = dir.resolve("detect/test.jsonl");
     // A respond record repeats a question for the other task; it must not be scored twice.

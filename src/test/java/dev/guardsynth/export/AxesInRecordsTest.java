@@ -115,7 +115,8 @@ class AxesInRecordsTest {
             new ExportConfig.Splits(1.0, 0.0, 0.0),
             42L),
         TaxonomyReader.read(Path.of("rules/taxonomy.yaml")),
-        new DatasetExporter.Options("axes", "DETECT", "RESPOND", 0.7, List.of("ko")));
+        new DatasetExporter.Options(
+            "axes", "DETECT", "RESPOND", DatasetExporterTest.DEDUP, List.of("ko")));
   }
 
   @Test

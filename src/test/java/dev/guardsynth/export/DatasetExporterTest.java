@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.ConfigLoader;
+import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
+import dev.guardsynth.dedup.QuestionShingles;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import java.io.IOException;
@@ -22,12 +24,14 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -38,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetExporterTest {
   static final Taxonomy TAXONOMY = TaxonomyReader.read(Path.of("rules/taxonomy.yaml"));
   static final double THRESHOLD = 0.7;
+  static final DedupConfig DEDUP = new DedupConfig(null, null, null, THRESHOLD, null);
   static final ExportConfig.Splits SPLITS = new ExportConfig.Splits(0.8, 0.1, 0.1);
 
   @TempDir Path dir;
@@ -51,7 +56,7 @@ class DatasetExporterTest {
             seed),
         TAXONOMY,
         new DatasetExporter.Options(
-            "test-set", "DETECT SYSTEM", "RESPOND SYSTEM", THRESHOLD, List.of("ko")));
+            "test-set", "DETECT SYSTEM", "RESPOND SYSTEM", DEDUP, List.of("ko")));
   }
 
   /** The split of every question, as the detect task's chat files say. */
@@ -70,14 +75,16 @@ class DatasetExporterTest {
     List<Labeled> questions = QuestionFixtures.questions(1, 25);
     exporter("chat", 42, "detect").write(questions, dir);
     Map<String, String> split = splitsOf(dir);
-    List<Set<String>> grams =
-        questions.stream().map(q -> Set.copyOf(NearDuplicates.grams(q.text()))).toList();
+    List<int[]> sets;
+    try (QuestionShingles shingles = new QuestionShingles(DEDUP)) {
+      sets = questions.stream().map(q -> shingles.of(q.text())).toList();
+    }
     int crossLabelTwins = 0;
     for (int i = 0; i < questions.size(); i++) {
       for (int j = i + 1; j < questions.size(); j++) {
         Labeled a = questions.get(i);
         Labeled b = questions.get(j);
-        if (jaccard(grams.get(i), grams.get(j)) >= THRESHOLD) {
+        if (jaccard(sets.get(i), sets.get(j)) >= THRESHOLD) {
           assertEquals(split.get(a.id()), split.get(b.id()), a.text() + " ~ " + b.text());
           crossLabelTwins += a.label() != b.label() ? 1 : 0;
         }
@@ -112,6 +119,7 @@ class DatasetExporterTest {
     }
     assertTrue(result.stats().maxDeviation() < 1, "stats.json reports the same");
     assertTrue(result.stats().nearDuplicates().clusters() > 0);
+    assertEquals("char:3", result.stats().nearDuplicates().shingle(), "stats name the shingles");
   }
 
   @Test
@@ -301,7 +309,7 @@ class DatasetExporterTest {
             "r" + (previous == null ? 1 : 2),
             "DETECT SYSTEM",
             "RESPOND SYSTEM",
-            THRESHOLD,
+            DEDUP,
             List.of("ko")));
   }
 
@@ -359,10 +367,11 @@ class DatasetExporterTest {
   }
 
   /** Exact Jaccard similarity of two gram sets, measured here independently of the exporter. */
-  static double jaccard(Set<String> a, Set<String> b) {
-    long common = a.stream().filter(b::contains).count();
-    long union = a.size() + b.size() - common;
-    return union == 0 ? 0 : (double) common / union;
+  /** Exact Jaccard similarity of two shingle sets, counted here independently. */
+  static double jaccard(int[] a, int[] b) {
+    Set<Integer> x = Arrays.stream(a).boxed().collect(Collectors.toSet());
+    long common = Arrays.stream(b).filter(x::contains).count();
+    return (double) common / (a.length + b.length - common);
   }
 
   private static List<String> fieldNames(JsonNode node) {

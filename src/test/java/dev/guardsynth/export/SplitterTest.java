@@ -90,7 +90,9 @@ class SplitterTest {
   @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
   void typicalClustersKeepEveryStratumWithinOneQuestionOfTarget(long seed) {
     List<Labeled> questions = QuestionFixtures.questions(seed, 9);
-    int[] cluster = NearDuplicates.clusters(questions.stream().map(Labeled::text).toList(), 0.7);
+    int[] cluster =
+        NearDuplicates.clusters(
+            questions.stream().map(Labeled::text).toList(), DatasetExporterTest.DEDUP);
     Map<String, Split> split = Splitter.assign(questions, cluster, RATIOS, 42);
     Map<String, int[]> counts = new HashMap<>();
     for (Labeled q : questions) {

@@ -39,7 +39,9 @@ public final class StagesBench {
   }
 
   private static FakeOpenAiServer server(String salt) throws IOException {
-    QuestionBankResponder bank = new QuestionBankResponder();
+    // Questions that depend on the prompt, so each answered prompt adds its own candidate and
+    // "candidates from N prompts" measures what generate kept, not how often a bank repeats.
+    LimitedTeacher bank = LimitedTeacher.perPrompt();
     return FakeOpenAiServer.start(
         new FaultyResponder(
             body -> {
@@ -103,8 +105,7 @@ public final class StagesBench {
       System.out.printf(
           Locale.ROOT,
           "generate, failure_tolerance 0.01: %d prompts, exit %d; %d answered (journal), %d listed"
-              + " in failures.jsonl; candidates from %d prompts (the bank repeats itself at one"
-              + " question per call, so most replies are exact repeats); %d requests sent, %.1f s%n",
+              + " in failures.jsonl; candidates from %d prompts; %d requests sent, %.1f s%n",
           Files.readAllLines(prompts).size(),
           code,
           journalKeys(out.resolveSibling("responses.jsonl")).size(),
