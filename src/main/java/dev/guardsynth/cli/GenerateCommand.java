@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -39,29 +38,15 @@ final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
-  @Mixin TeacherOptions teacherOptions;
   @Mixin TeacherStageOptions stageOptions;
-
-  @Option(
-      names = "--in",
-      paramLabel = "FILE",
-      description = "Prompts (JSONL), or - for stdin (default: stdin).")
-  String in;
-
-  @Option(
-      names = {"-o", "--out"},
-      paramLabel = "FILE",
-      description = "Candidates file, or - for stdout (default: stdout).")
-  String out;
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = teacherOptions.apply(common.load());
-    List<PromptSpec> prompts = StageIo.readAll(in, PromptSpec.class);
-    try (TeacherStageOptions.Opened teacher =
-            stageOptions.open(config, root, teacherOptions, common, spec, out);
-        JsonlWriter candidates = StageIo.output(out)) {
-      GenerateStage.run(teacher.session(), prompts, stageOptions.journal(out), candidates);
+    GuardsynthConfig config = stageOptions.teacher.apply(common.load());
+    List<PromptSpec> prompts = StageIo.readAll(stageOptions.in, PromptSpec.class);
+    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
+        JsonlWriter candidates = StageIo.output(stageOptions.out)) {
+      GenerateStage.run(teacher.session(), prompts, stageOptions.journal(), candidates);
     }
     return Main.OK;
   }

@@ -42,20 +42,7 @@ final class LabelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
-  @Mixin TeacherOptions teacherOptions;
   @Mixin TeacherStageOptions stageOptions;
-
-  @Option(
-      names = "--in",
-      paramLabel = "FILE",
-      description = "Kept questions (JSONL), or - for stdin (default: stdin).")
-  String in;
-
-  @Option(
-      names = {"-o", "--out"},
-      paramLabel = "FILE",
-      description = "Labeled questions, or - for stdout (default: stdout).")
-  String out;
 
   @Option(
       names = "--rejected",
@@ -76,18 +63,17 @@ final class LabelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = teacherOptions.apply(common.load());
+    GuardsynthConfig config = stageOptions.teacher.apply(common.load());
     LabelStage stage = LabelStage.open(config, TaxonomyReader.read(Path.of(config.taxonomy())));
-    List<Candidate> questions = StageIo.readAll(in, Candidate.class);
-    try (TeacherStageOptions.Opened teacher =
-            stageOptions.open(config, root, teacherOptions, common, spec, out);
-        JsonlWriter labeled = StageIo.output(out);
+    List<Candidate> questions = StageIo.readAll(stageOptions.in, Candidate.class);
+    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
+        JsonlWriter labeled = StageIo.output(stageOptions.out);
         JsonlWriter rejects =
-            JsonlWriter.create(StageIo.beside(rejected, out, "label_rejected.jsonl"));
+            JsonlWriter.create(StageIo.beside(rejected, stageOptions.out, "label_rejected.jsonl"));
         JsonlWriter disagreed =
-            JsonlWriter.create(StageIo.beside(disagreements, out, "disagreements.jsonl"))) {
-      stage.run(
-          teacher.session(), questions, stageOptions.journal(out), labeled, rejects, disagreed);
+            JsonlWriter.create(
+                StageIo.beside(disagreements, stageOptions.out, "disagreements.jsonl"))) {
+      stage.run(teacher.session(), questions, stageOptions.journal(), labeled, rejects, disagreed);
     }
     return Main.OK;
   }

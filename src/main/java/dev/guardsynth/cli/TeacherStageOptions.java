@@ -3,14 +3,34 @@ package dev.guardsynth.cli;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.run.TeacherSession;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The journal and failures files of a stage command that asks the teacher, and the session that
- * handles its failures as {@code run} does (see {@link TeacherSession}).
+ * What the stage commands that ask the teacher ({@code generate}, {@code label}) share: the teacher
+ * options, input and output, the journal and failures files, and the session that handles its
+ * failures as {@code run} does (see {@link TeacherSession}).
  */
 final class TeacherStageOptions {
+  @Mixin TeacherOptions teacher;
+
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description =
+          "Input (JSONL): prompts for generate, kept questions for label; or - for stdin (default:"
+              + " stdin).")
+  String in;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description =
+          "Output (JSONL): candidates for generate, labeled questions for label; or - for stdout"
+              + " (default: stdout).")
+  String out;
+
   /** What a run folder calls them; a stage command writes the same names beside its output. */
   static final String JOURNAL = "responses.jsonl";
 
@@ -36,11 +56,11 @@ final class TeacherStageOptions {
               + " beside --out, or in the working folder).")
   Path failures;
 
-  Path journal(String out) {
+  Path journal() {
     return StageIo.beside(journal, out, JOURNAL);
   }
 
-  Path failures(String out) {
+  Path failures() {
     return StageIo.beside(failures, out, FAILURES);
   }
 
@@ -59,17 +79,12 @@ final class TeacherStageOptions {
   }
 
   /**
-   * Opens the teacher session for a stage command writing to {@code out}: its failures go to {@link
-   * #failures}, Ctrl-C stops it cleanly (exit 3), {@code budget} applies, and progress shows on
-   * stderr unless {@code --quiet}.
+   * Opens the teacher session for a stage command writing to {@link #out}: its failures go to
+   * {@link #failures}, Ctrl-C stops it cleanly (exit 3), {@code budget} applies, and progress shows
+   * on stderr unless {@code --quiet}.
    */
   Opened open(
-      GuardsynthConfig config,
-      GuardsynthCommand root,
-      TeacherOptions teacher,
-      CommonOptions common,
-      CommandSpec spec,
-      String out) {
+      GuardsynthConfig config, GuardsynthCommand root, CommonOptions common, CommandSpec spec) {
     ProgressDisplay progress =
         common.verbosity.quiet
             ? null
@@ -82,7 +97,7 @@ final class TeacherStageOptions {
             root.env,
             teacher.record,
             new TeacherSession.Settings(teacher.retryDelay(), root.stop(), progress, null),
-            failures(out)),
+            failures()),
         progress);
   }
 }
