@@ -169,8 +169,8 @@ public final class Pipeline {
     long respond =
         label.respond() ? (questions + label.respondBatchSize() - 1) / label.respondBatchSize() : 0;
     return List.of(
-        "label: not in the estimate; it asks the teacher about the questions that survive dedup"
-            + " and filter, "
+        "label: not in the stage totals (the cost per exported question above estimates it);"
+            + " it asks the teacher about the questions that survive dedup and filter, "
             + label.batchSize()
             + " per judge request and "
             + label.respondBatchSize()
