@@ -49,21 +49,4 @@ public record PromptSpec(
       throw new IllegalArgumentException("prompt " + id + ": round must be at least 1");
     }
   }
-
-  /** A round-1 prompt without axis values (the shape of files written before axes existed). */
-  public PromptSpec(
-      String id,
-      String category,
-      String group,
-      Label label,
-      String language,
-      String template,
-      String ruleSet,
-      int count,
-      int sample,
-      List<ChatMessage> messages) {
-    this(
-        id, category, group, label, language, template, ruleSet, count, sample, 1, Map.of(),
-        messages);
-  }
 }

@@ -23,7 +23,6 @@ import dev.guardsynth.teacher.StageUsage;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
-import dev.guardsynth.teacher.TeacherRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -189,21 +188,11 @@ public final class Pipeline {
   public RunPlan dryRun() {
     PromptPlanner planner = PromptPlanner.open(config);
     List<PromptSpec> prompts = planner.plan();
-    List<TeacherRequest> requests =
-        prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
     List<String> notes = labelNote(questions);
     RunPlan plan =
         RunPlan.estimate(
-            config,
-            dir,
-            List.of(
-                new RunPlan.StageRequests(
-                    "generate",
-                    requests,
-                    prompts.stream().map(PromptSpec::count).toList(),
-                    dir.responses())),
-            notes);
+            config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);
     return plan.withCells(cellPlans(planner, prompts))
         .withCostPerQuestion(
             perQuestionStages(planner, prompts, plan.stages().get(0)),

@@ -16,7 +16,6 @@ import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.filter.FilterResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.GenerateResult;
-import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.BudgetExceededException;
@@ -284,17 +283,7 @@ final class Rounds {
   private String unaffordable(List<PromptSpec> prompts) {
     RunPlan plan =
         RunPlan.estimate(
-            config,
-            dir,
-            List.of(
-                new RunPlan.StageRequests(
-                    "generate",
-                    prompts.stream()
-                        .map(p -> QuestionGenerator.request(p, config.teacher()))
-                        .toList(),
-                    prompts.stream().map(PromptSpec::count).toList(),
-                    dir.responses())),
-            List.of());
+            config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), List.of());
     RunPlan.StagePlan g = plan.stages().get(0);
     List<String> over =
         RunPlan.overBudget(

@@ -76,14 +76,20 @@ public final class RunLog {
 
   /** The fingerprint recorded for a stage that completed, or null. */
   public String completedFingerprint(String stage) {
-    JsonNode s = root.path("stages").path(stage);
-    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
+    return fingerprintIfComplete(root.path("stages").path(stage));
   }
 
   /** Records a stage's outcome and counts, then saves. */
   public void stage(
       String stage, String status, String fingerprint, double seconds, Object counts) {
-    ObjectNode s = ((ObjectNode) root.get("stages")).putObject(stage);
+    record(
+        ((ObjectNode) root.get("stages")).putObject(stage), status, fingerprint, seconds, counts);
+    save();
+  }
+
+  /** One stage entry of run.json, at the top level or in a round. */
+  private static void record(
+      ObjectNode s, String status, String fingerprint, double seconds, Object counts) {
     s.put("status", status);
     if (fingerprint != null) {
       s.put("fingerprint", fingerprint);
@@ -92,15 +98,18 @@ public final class RunLog {
     if (counts != null) {
       s.set("counts", Json.MAPPER.valueToTree(counts));
     }
-    save();
+  }
+
+  /** A stage entry's fingerprint when it completed, else null. */
+  private static String fingerprintIfComplete(JsonNode s) {
+    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
   }
 
   // --- Rounds: each round's stages, with the run's totals per stage folded from them. ---
 
   /** The fingerprint recorded for a stage of {@code round} that completed, or null. */
   public String roundFingerprint(int round, String stage) {
-    JsonNode s = roundNode(round).path("stages").path(stage);
-    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
+    return fingerprintIfComplete(roundNode(round).path("stages").path(stage));
   }
 
   /**
@@ -110,15 +119,7 @@ public final class RunLog {
   public void roundStage(
       int round, String stage, String status, String fingerprint, double seconds, Object counts) {
     ObjectNode r = roundNode(round);
-    ObjectNode s = r.with("stages").putObject(stage);
-    s.put("status", status);
-    if (fingerprint != null) {
-      s.put("fingerprint", fingerprint);
-    }
-    s.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    if (counts != null) {
-      s.set("counts", Json.MAPPER.valueToTree(counts));
-    }
+    record(r.with("stages").putObject(stage), status, fingerprint, seconds, counts);
     ObjectNode total = ((ObjectNode) root.get("stages")).putObject(stage);
     total.put("status", status);
     double allSeconds = 0;

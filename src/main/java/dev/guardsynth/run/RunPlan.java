@@ -3,6 +3,8 @@ package dev.guardsynth.run;
 import dev.guardsynth.config.BudgetConfig;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.generate.QuestionGenerator;
+import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.Journal;
 import dev.guardsynth.teacher.Ledger;
 import dev.guardsynth.teacher.StageUsage;
@@ -116,7 +118,18 @@ public record RunPlan(
    * @param questionsAsked per request, how many questions (or items) it asks for
    */
   record StageRequests(
-      String stage, List<TeacherRequest> requests, List<Integer> questionsAsked, Path journal) {}
+      String stage, List<TeacherRequest> requests, List<Integer> questionsAsked, Path journal) {
+
+    /** The generate stage's requests for {@code prompts}, checked against the run's journal. */
+    static StageRequests generate(
+        List<PromptSpec> prompts, GuardsynthConfig config, RunDirectory dir) {
+      return new StageRequests(
+          "generate",
+          prompts.stream().map(p -> QuestionGenerator.request(p, config.teacher())).toList(),
+          prompts.stream().map(PromptSpec::count).toList(),
+          dir.responses());
+    }
+  }
 
   static RunPlan estimate(
       GuardsynthConfig config, RunDirectory dir, List<StageRequests> stages, List<String> notes) {
