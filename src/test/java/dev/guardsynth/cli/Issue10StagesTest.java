@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.config.TeacherConfig;
-import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.prompt.PromptSpec;
-import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.FakeOpenAiServer;
 import dev.guardsynth.testing.FaultyResponder;
@@ -185,7 +183,7 @@ class Issue10StagesTest {
       CliResult again = generate(config, dir.resolve("prompts.jsonl"), out, server.baseUrl());
       Set<String> resent = new HashSet<>();
       for (JsonNode body : server.requests().subList(before, server.requests().size())) {
-        String key = keyOf(body);
+        String key = FakeOpenAiServer.journalKey(body);
         assertFalse(journalled.contains(key), "an answered request was paid for again");
         resent.add(key);
       }
@@ -331,21 +329,6 @@ class Issue10StagesTest {
       }
     }
     assertTrue(byRun.containsKey("rejected.jsonl") && byRun.containsKey("label_rejected.jsonl"));
-  }
-
-  /** The journal key of a request as the server received it. */
-  private static String keyOf(JsonNode body) {
-    List<ChatMessage> messages = new ArrayList<>();
-    body.get("messages")
-        .forEach(
-            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-    return new TeacherRequest(
-            body.get("model").asText(),
-            messages,
-            body.get("temperature").asDouble(),
-            body.get("max_tokens").asInt(),
-            body.get("seed").asInt())
-        .key();
   }
 
   private static Map<String, String> files(Path folder) throws Exception {

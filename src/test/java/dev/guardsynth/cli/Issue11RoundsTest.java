@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.teacher.Journal;
-import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.FakeOpenAiServer;
 import dev.guardsynth.testing.GuardsynthProcess;
@@ -83,21 +81,6 @@ class Issue11RoundsTest {
     assertTrue(Files.exists(run.resolve("dataset/manifest.json")), "the empty release, whole");
   }
 
-  /** The journal key of a request as the server received it. */
-  private static String keyOf(JsonNode body) {
-    List<ChatMessage> messages = new ArrayList<>();
-    body.get("messages")
-        .forEach(
-            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-    return new TeacherRequest(
-            body.get("model").asText(),
-            messages,
-            body.get("temperature").asDouble(),
-            body.get("max_tokens").asInt(),
-            body.path("seed").asInt(0))
-        .key();
-  }
-
   /**
    * Acceptance 5: a run killed (SIGKILL) at a random point of its rounds resumes without paying for
    * any request the journal answered, and ends where an uninterrupted run ends.
@@ -146,7 +129,7 @@ class Issue11RoundsTest {
       server
           .requests()
           .subList(before, server.requests().size())
-          .forEach(b -> resent.add(keyOf(b)));
+          .forEach(b -> resent.add(FakeOpenAiServer.journalKey(b)));
       assertEquals(
           List.of(),
           resent.stream().filter(journalled::contains).toList(),

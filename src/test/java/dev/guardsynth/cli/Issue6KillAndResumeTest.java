@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.teacher.Journal;
-import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.FakeOpenAiServer;
 import dev.guardsynth.testing.GuardsynthProcess;
@@ -68,21 +66,6 @@ class Issue6KillAndResumeTest {
     return FakeOpenAiServer.start(body -> bank.respond(body).delayed(20)).requireKey(key);
   }
 
-  /** The journal key of a request as the server received it. */
-  private static String keyOf(JsonNode body) {
-    List<ChatMessage> messages = new ArrayList<>();
-    body.get("messages")
-        .forEach(
-            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-    return new TeacherRequest(
-            body.get("model").asText(),
-            messages,
-            body.get("temperature").asDouble(),
-            body.get("max_tokens").asInt(),
-            body.get("seed").asInt())
-        .key();
-  }
-
   private static Set<String> journalKeys(Path journal) throws Exception {
     Set<String> keys = new HashSet<>();
     try (Journal j = Journal.open(journal)) { // also drops a line the kill cut short
@@ -115,7 +98,7 @@ class Issue6KillAndResumeTest {
     assertEquals(0, resumed.exitCode(), resumed.err());
     List<String> resent =
         server.requests().subList(before, server.requests().size()).stream()
-            .map(Issue6KillAndResumeTest::keyOf)
+            .map(FakeOpenAiServer::journalKey)
             .toList();
     assertEquals(
         List.of(),

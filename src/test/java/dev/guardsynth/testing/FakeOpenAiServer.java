@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.teacher.TeacherRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +28,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread-safe.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
+  /**
+   * The journal key of a request as this server received it: what a test compares with the keys in
+   * {@code responses.jsonl} to tell a request paid twice from one sent for the first time.
+   */
+  public static String journalKey(JsonNode body) {
+    List<ChatMessage> messages = new ArrayList<>();
+    body.get("messages")
+        .forEach(
+            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
+    return new TeacherRequest(
+            body.get("model").asText(),
+            messages,
+            body.get("temperature").asDouble(),
+            body.get("max_tokens").asInt(),
+            body.path("seed").asInt(0))
+        .key();
+  }
+
   /** Decides the answer to one chat request. */
   @FunctionalInterface
   public interface Responder {

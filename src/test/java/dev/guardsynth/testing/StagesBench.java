@@ -1,9 +1,7 @@
 package dev.guardsynth.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Json;
-import dev.guardsynth.teacher.TeacherRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +106,7 @@ public final class StagesBench {
               + " in failures.jsonl; candidates from %d prompts; %d requests sent, %.1f s%n",
           Files.readAllLines(prompts).size(),
           code,
-          journalKeys(out.resolveSibling("responses.jsonl")).size(),
+          TeacherBench.journalKeys(out.resolveSibling("responses.jsonl")).size(),
           lines(out.resolveSibling("failures.jsonl")),
           withCandidates.size(),
           server.requests().size(),
@@ -131,7 +129,7 @@ public final class StagesBench {
         out.toString()
       };
       int first = start(config, args).waitFor(1800);
-      Set<String> journalled = journalKeys(out.resolveSibling("responses.jsonl"));
+      Set<String> journalled = TeacherBench.journalKeys(out.resolveSibling("responses.jsonl"));
       long failed = lines(out.resolveSibling("failures.jsonl"));
       int before = server.requests().size();
       int second = start(config, args).waitFor(1800);
@@ -139,7 +137,7 @@ public final class StagesBench {
       server
           .requests()
           .subList(before, server.requests().size())
-          .forEach(b -> resent.add(keyOf(b)));
+          .forEach(b -> resent.add(FakeOpenAiServer.journalKey(b)));
       System.out.printf(
           Locale.ROOT,
           "generate, no tolerance (max_retries 1): exit %d with %d answered and %d failed; the same"
@@ -245,30 +243,6 @@ public final class StagesBench {
             (System.nanoTime() - t0) / 1e9);
       }
     }
-  }
-
-  static String keyOf(JsonNode body) {
-    List<ChatMessage> messages = new ArrayList<>();
-    body.get("messages")
-        .forEach(
-            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-    return new TeacherRequest(
-            body.get("model").asText(),
-            messages,
-            body.get("temperature").asDouble(),
-            body.get("max_tokens").asInt(),
-            body.get("seed").asInt())
-        .key();
-  }
-
-  static Set<String> journalKeys(Path journal) throws IOException {
-    Set<String> keys = new HashSet<>();
-    if (Files.exists(journal)) {
-      for (String line : Files.readAllLines(journal)) {
-        keys.add(Json.MAPPER.readTree(line).get("key").asText());
-      }
-    }
-    return keys;
   }
 
   private static long lines(Path file) throws IOException {

@@ -155,20 +155,6 @@ public final class TeacherBench {
     return max;
   }
 
-  static String keyOf(JsonNode body) {
-    List<ChatMessage> messages = new ArrayList<>();
-    body.get("messages")
-        .forEach(
-            m -> messages.add(new ChatMessage(m.get("role").asText(), m.get("content").asText())));
-    return new TeacherRequest(
-            body.get("model").asText(),
-            messages,
-            body.get("temperature").asDouble(),
-            body.get("max_tokens").asInt(),
-            body.get("seed").asInt())
-        .key();
-  }
-
   static Set<String> journalKeys(Path journal) throws IOException {
     Set<String> keys = new HashSet<>();
     if (!Files.exists(journal)) {
@@ -322,7 +308,7 @@ public final class TeacherBench {
         int secondCode = second.waitFor(1800);
         List<String> resent =
             server.requests().subList(sentBefore, server.requests().size()).stream()
-                .map(TeacherBench::keyOf)
+                .map(FakeOpenAiServer::journalKey)
                 .toList();
         long repeated = resent.stream().filter(atStop::contains).count();
         System.out.printf(
