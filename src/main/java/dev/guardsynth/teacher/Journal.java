@@ -7,7 +7,9 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,19 +47,35 @@ public final class Journal implements Closeable {
   }
 
   private void load() {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new InputException(file + ": cannot read the journal: " + e.getMessage(), e);
     }
-    int complete = text.lastIndexOf('\n') + 1;
-    if (complete < text.length()) {
+    // Find the cut in bytes, not characters: a hard kill can land inside a multi-byte character
+    // (Korean replies are), and the cut-short line would not even decode.
+    int complete = bytes.length;
+    while (complete > 0 && bytes[complete - 1] != '\n') {
+      complete--;
+    }
+    if (complete < bytes.length) {
       // A line cut short by a hard kill: drop it, so the next append starts on a line of its own.
       // Its request is simply sent again.
-      truncate(text.substring(0, complete).getBytes(StandardCharsets.UTF_8).length);
+      truncate(complete);
     }
-    List<String> lines = text.substring(0, complete).lines().toList();
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(ByteBuffer.wrap(bytes, 0, complete))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new InputException(
+          file + ": the journal is not valid UTF-8; restore the file or delete it to start over");
+    }
+    List<String> lines = text.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.isBlank()) {

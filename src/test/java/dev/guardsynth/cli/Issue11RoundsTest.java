@@ -107,7 +107,7 @@ class Issue11RoundsTest {
       Path journal = run.resolve("responses.jsonl");
       long deadline = System.nanoTime() + 120_000_000_000L;
       while (System.nanoTime() < deadline
-          && (!Files.exists(journal) || Files.readAllLines(journal).size() < killAfter)
+          && GuardsynthProcess.completeLines(journal) < killAfter
           && child.isAlive()) {
         Thread.sleep(5);
       }

@@ -81,7 +81,7 @@ class Issue6KillAndResumeTest {
       throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      if (Files.exists(journal) && Files.readAllLines(journal).size() >= lines) {
+      if (GuardsynthProcess.completeLines(journal) >= lines) {
         return;
       }
       Thread.sleep(10);

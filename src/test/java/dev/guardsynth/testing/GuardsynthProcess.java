@@ -47,6 +47,24 @@ public final class GuardsynthProcess {
     return new GuardsynthProcess(builder.start(), out, err);
   }
 
+  /**
+   * Complete lines in a file another process is appending to. Counts newline bytes rather than
+   * decoding: a read can land in the middle of a multi-byte UTF-8 character the writer has not
+   * finished, which a strict decoder rejects.
+   */
+  public static int completeLines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    int lines = 0;
+    for (byte b : Files.readAllBytes(file)) {
+      if (b == '\n') {
+        lines++;
+      }
+    }
+    return lines;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -292,7 +292,7 @@ public final class TeacherBench {
         GuardsynthProcess first = start(config, server);
         int target = 100 + random.nextInt(prompts / 2);
         long deadline = System.nanoTime() + 300_000_000_000L;
-        while (lines(journal) < target && System.nanoTime() < deadline) {
+        while (GuardsynthProcess.completeLines(journal) < target && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
         String sent = signal;
@@ -332,15 +332,6 @@ public final class TeacherBench {
   }
 
   /** Lines in a file, without parsing them: cheap enough to poll. */
-  private static long lines(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    try (var stream = Files.lines(file)) {
-      return stream.count();
-    }
-  }
-
   /**
    * Requests per second through one runner with one, two, and a dead plus a live endpoint. Each
    * server serves at most {@code slots} requests at once, each taking {@code latency}, as a GPU
