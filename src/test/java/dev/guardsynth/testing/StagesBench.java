@@ -36,18 +36,54 @@ public final class StagesBench {
     this.prompts = prompts;
   }
 
-  private static FakeOpenAiServer server(String salt) throws IOException {
-    // Questions that depend on the prompt, so each answered prompt adds its own candidate and
-    // "candidates from N prompts" measures what generate kept, not how often a bank repeats.
+  /**
+   * The faults of issue #10 in front of a teacher with a latency. {@code sign}: see {@link
+   * #signed}; the run keeps the bank's own questions, since signed ones would be near-duplicates of
+   * each other and dedup would leave little for the label stage to be measured on.
+   */
+  private static FakeOpenAiServer server(String salt, boolean sign) throws IOException {
     LimitedTeacher bank = LimitedTeacher.perPrompt();
     return FakeOpenAiServer.start(
         new FaultyResponder(
             body -> {
               Thread.sleep(50); // a real model's latency, so requests overlap
-              return bank.respond(body);
+              return sign ? signed(body, bank.respond(body)) : bank.respond(body);
             },
             FaultyResponder.issue10(1, 10_000),
             salt));
+  }
+
+  private static final String[] SYLLABLES = {
+    "가", "나", "다", "라", "마", "바", "사", "아", "자", "차", "카", "타", "파", "하", "고", "노", "도", "로", "모",
+    "보"
+  };
+
+  /**
+   * The limited teacher's pools overlap across prompts, so with one question per call about one in
+   * ten prompts would only repeat an earlier prompt's question, which generate drops as an exact
+   * duplicate. Here each generation reply is signed with a nickname drawn from its prompt (20^4
+   * names), so "candidates from N prompts" measures what the fault handling kept, not the bank.
+   */
+  private static FakeOpenAiServer.Reply signed(JsonNode request, FakeOpenAiServer.Reply reply) {
+    JsonNode messages = request.path("messages");
+    String system = messages.get(0).path("content").asText();
+    if (reply.body() == null
+        || GuardTaskResponder.isJudge(system)
+        || GuardTaskResponder.isRespond(system)) {
+      return reply;
+    }
+    String prompt = messages.get(messages.size() - 1).path("content").asText();
+    int h = prompt.hashCode() & Integer.MAX_VALUE;
+    StringBuilder nickname = new StringBuilder();
+    for (int i = 0; i < 4; i++, h /= SYLLABLES.length) {
+      nickname.append(SYLLABLES[h % SYLLABLES.length]);
+    }
+    String text = reply.body().substring(1);
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n")) {
+      out.append(line).append(line.isBlank() ? "" : " (닉네임 " + nickname + ")").append('\n');
+    }
+    return FakeOpenAiServer.Reply.content(out.toString());
   }
 
   /** 10 categories × 2 labels × (prompts / 20) calls of one question, in Korean. */
@@ -75,7 +111,7 @@ public final class StagesBench {
   }
 
   void faults() throws Exception {
-    try (FakeOpenAiServer server = server("bench-generate")) {
+    try (FakeOpenAiServer server = server("bench-generate", true)) {
       Path config = config("tolerant", "  failure_tolerance: 0.01\n");
       Path prompts = config.getParent().resolve("prompts.jsonl");
       start(config, "plan", "--config", config.toString(), "-o", prompts.toString()).waitFor(120);
@@ -112,7 +148,7 @@ public final class StagesBench {
           server.requests().size(),
           (System.nanoTime() - t0) / 1e9);
     }
-    try (FakeOpenAiServer server = server("bench-strict")) {
+    try (FakeOpenAiServer server = server("bench-strict", true)) {
       Path config = config("strict", "  max_retries: 1\n");
       Path prompts = config.getParent().resolve("prompts.jsonl");
       start(config, "plan", "--config", config.toString(), "-o", prompts.toString()).waitFor(120);
@@ -151,7 +187,7 @@ public final class StagesBench {
           resent.stream().filter(journalled::contains).count(),
           second);
     }
-    try (FakeOpenAiServer server = server("bench-run")) {
+    try (FakeOpenAiServer server = server("bench-run", false)) {
       Path config = config("run", "  failure_tolerance: 0.01\n");
       long t0 = System.nanoTime();
       GuardsynthProcess run =
