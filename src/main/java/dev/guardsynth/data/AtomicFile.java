@@ -110,7 +110,8 @@ public final class AtomicFile {
     return target;
   }
 
-  Writer writer() {
+  /** A UTF-8 writer of the temporary file; close it, then {@link #commit()} or {@link #abort()}. */
+  public Writer writer() {
     try {
       return new BufferedWriter(
           new OutputStreamWriter(Files.newOutputStream(temp), StandardCharsets.UTF_8), 1 << 16);

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,12 +141,18 @@ final class BatchJob {
         context
             .batchState()
             .resolveSibling("batch-" + context.stage() + "-" + (state.size() + 1) + ".input.jsonl");
-    try (BufferedWriter out = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
-      for (int i : chunk) {
-        out.write(OpenAiBatch.inputLine(requests.get(i)));
-        out.write('\n');
+    // Written whole or not at all: a kill mid-write leaves no truncated input beside the state.
+    AtomicFile file = AtomicFile.begin(input);
+    try {
+      try (Writer out = file.writer()) {
+        for (int i : chunk) {
+          out.write(OpenAiBatch.inputLine(requests.get(i)));
+          out.write('\n');
+        }
       }
+      file.commit();
     } catch (IOException e) {
+      file.abort();
       throw new UncheckedIOException("writing " + input, e);
     }
     String fileId = retrying(() -> context.batch().upload(input));
