@@ -37,7 +37,8 @@ class LangChainTeacherTest {
   @TempDir Path dir;
 
   private static LangChainTeacher anthropic(FakeAnthropicServer server, String key) {
-    return LangChainTeacher.anthropic(server.baseUrl(), key, "claude-test", Duration.ofSeconds(1));
+    // 2 s: short enough for the timeout case, long enough for a loaded CI machine's first call.
+    return LangChainTeacher.anthropic(server.baseUrl(), key, "claude-test", Duration.ofSeconds(2));
   }
 
   private static TeacherException failure(Answer answer) throws Exception {
@@ -90,7 +91,7 @@ class LangChainTeacherTest {
     assertTrue(bad.getMessage().contains("bad model"), bad.getMessage());
     assertEquals(TeacherException.Kind.MALFORMED, failure(Answer.malformed()).kind());
     assertEquals(TeacherException.Kind.CONNECTION, failure(Answer.dropped()).kind());
-    assertEquals(TeacherException.Kind.TIMEOUT, failure(Answer.text("late").delayed(1_500)).kind());
+    assertEquals(TeacherException.Kind.TIMEOUT, failure(Answer.text("late").delayed(3_000)).kind());
   }
 
   @Test

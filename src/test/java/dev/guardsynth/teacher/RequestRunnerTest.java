@@ -146,7 +146,7 @@ class RequestRunnerTest {
             return null;
           }
           return switch (seed) {
-            case 0 -> Reply.content("late").delayed(1_500); // timeout_seconds is 1
+            case 0 -> Reply.content("late").delayed(3_000); // past the client's 2 s timeout
             case 1 -> Reply.drop();
             case 2 -> Reply.raw(200, "{\"choices\": [ this is not json");
             case 3 -> Reply.raw(502, "<html>bad gateway</html>");
@@ -154,7 +154,9 @@ class RequestRunnerTest {
           };
         };
     try (FakeOpenAiServer server = FakeOpenAiServer.start(scripted(attempts, fault));
-        OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(1))) {
+        // 2 s, not 1: the retry count below is exact, and a loaded CI machine can take over a
+        // second to answer a request that was never meant to time out.
+        OpenAiTeacher t = new OpenAiTeacher(server.baseUrl(), "k", Duration.ofSeconds(2))) {
       Collected sink = new Collected();
       RequestRunner.Result result =
           runner(t, teacher(server.baseUrl(), "")).build().run(requests(5), sink);
