@@ -160,11 +160,11 @@ public final class Ledger {
   }
 
   public synchronized void failed(String stage, String model) {
-    add(stage, model, new StageUsage(0, 0, 0, 1, 0, 0, 0, 0, 0));
+    add(stage, model, StageUsage.ONE_FAILURE);
   }
 
   public synchronized void retried(String stage, String model) {
-    add(stage, model, new StageUsage(0, 0, 0, 0, 1, 0, 0, 0, 0));
+    add(stage, model, StageUsage.ONE_RETRY);
   }
 
   /** Usage per stage, then per model, in name order. */

@@ -28,29 +28,10 @@ public record StageUsage(
     long cachedInputTokens) {
   public static final StageUsage ZERO = new StageUsage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  /** Usage without cached tokens. */
-  public StageUsage(
-      long requests,
-      long fromJournal,
-      long sent,
-      long failed,
-      long retries,
-      long inputTokens,
-      long outputTokens,
-      double costUsd,
-      double sentCostUsd) {
-    this(
-        requests,
-        fromJournal,
-        sent,
-        failed,
-        retries,
-        inputTokens,
-        outputTokens,
-        costUsd,
-        sentCostUsd,
-        0);
-  }
+  /** One request that failed for good; one retry. */
+  static final StageUsage ONE_FAILURE = new StageUsage(0, 0, 0, 1, 0, 0, 0, 0, 0, 0);
+
+  static final StageUsage ONE_RETRY = new StageUsage(0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
 
   public StageUsage plus(StageUsage o) {
     return new StageUsage(

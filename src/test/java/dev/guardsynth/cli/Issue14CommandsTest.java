@@ -99,6 +99,18 @@ class Issue14CommandsTest {
     assertEquals(0, r.exitCode(), r.err());
   }
 
+  private CliResult filterAnEmptyFileInto(Path out) throws Exception {
+    Path in = Files.writeString(dir.resolve("in.jsonl"), "");
+    return CliResult.run(
+        "filter",
+        "--config",
+        TestProject.writeConfig(dir, "").toString(),
+        "--in",
+        in.toString(),
+        "-o",
+        out.toString());
+  }
+
   @Test
   void aReadOnlyFolderSaysPermissionDenied() throws Exception {
     assumeTrue(
@@ -107,16 +119,7 @@ class Issue14CommandsTest {
     Path locked = Files.createDirectories(dir.resolve("locked"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      Path in = Files.writeString(dir.resolve("in.jsonl"), "");
-      CliResult r =
-          CliResult.run(
-              "filter",
-              "--config",
-              TestProject.writeConfig(dir, "").toString(),
-              "--in",
-              in.toString(),
-              "-o",
-              locked.resolve("kept.jsonl").toString());
+      CliResult r = filterAnEmptyFileInto(locked.resolve("kept.jsonl"));
       assertEquals(1, r.exitCode(), r.err());
       assertTrue(r.err().contains("permission denied"), r.err());
     } finally {
@@ -128,16 +131,7 @@ class Issue14CommandsTest {
   void aFolderEvenRootCannotWriteNamesTheReason() throws Exception {
     Path sys = Path.of("/sys/guardsynth-test");
     assumeTrue(Files.isDirectory(Path.of("/sys")) && !Files.exists(sys), "needs Linux's /sys");
-    Path in = Files.writeString(dir.resolve("in.jsonl"), "");
-    CliResult r =
-        CliResult.run(
-            "filter",
-            "--config",
-            TestProject.writeConfig(dir, "").toString(),
-            "--in",
-            in.toString(),
-            "-o",
-            sys.resolve("kept.jsonl").toString());
+    CliResult r = filterAnEmptyFileInto(sys.resolve("kept.jsonl"));
     assertEquals(1, r.exitCode(), r.err());
     // sysfs refuses new entries: "operation not permitted" (or, where mounted so, read-only).
     assertTrue(

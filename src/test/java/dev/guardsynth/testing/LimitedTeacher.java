@@ -3,12 +3,9 @@ package dev.guardsynth.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,8 +96,8 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
 
   private LimitedTeacher(boolean perCell, boolean noisy) {
     this.perCell = perCell;
-    this.bank = read("question-bank.yaml");
-    this.noise = noisy ? read("noise.yaml") : Map.of();
+    this.bank = QuestionBankResponder.read("question-bank.yaml");
+    this.noise = noisy ? QuestionBankResponder.read("noise.yaml") : Map.of();
   }
 
   /** At most 12 distinct questions per distinct prompt (digits ignored). */
@@ -120,16 +117,6 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   /** At most 12 distinct questions per category × label × language, whatever the prompt. */
   public static LimitedTeacher perCell() {
     return new LimitedTeacher(true, false);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T read(String resource) {
-    try (InputStream in =
-        LimitedTeacher.class.getResourceAsStream("/dev/guardsynth/testing/" + resource)) {
-      return (T) ConfigLoader.YAML.readValue(in, Map.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + resource, e);
-    }
   }
 
   @Override

@@ -51,8 +51,9 @@ public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
     return new QuestionBankResponder(true);
   }
 
+  /** A YAML file of this package's test resources (the question bank, the noise lines). */
   @SuppressWarnings("unchecked")
-  private static <T> T read(String resource) {
+  static <T> T read(String resource) {
     try (InputStream in =
         QuestionBankResponder.class.getResourceAsStream("/dev/guardsynth/testing/" + resource)) {
       return (T) ConfigLoader.YAML.readValue(in, Map.class);

@@ -143,7 +143,7 @@ public final class StagesBench {
           Files.readAllLines(prompts).size(),
           code,
           TeacherBench.journalKeys(out.resolveSibling("responses.jsonl")).size(),
-          lines(out.resolveSibling("failures.jsonl")),
+          GuardsynthProcess.completeLines(out.resolveSibling("failures.jsonl")),
           withCandidates.size(),
           server.requests().size(),
           (System.nanoTime() - t0) / 1e9);
@@ -166,7 +166,7 @@ public final class StagesBench {
       };
       int first = start(config, args).waitFor(1800);
       Set<String> journalled = TeacherBench.journalKeys(out.resolveSibling("responses.jsonl"));
-      long failed = lines(out.resolveSibling("failures.jsonl"));
+      long failed = GuardsynthProcess.completeLines(out.resolveSibling("failures.jsonl"));
       int before = server.requests().size();
       int second = start(config, args).waitFor(1800);
       List<String> resent = new ArrayList<>();
@@ -210,9 +210,9 @@ public final class StagesBench {
           "run, failure_tolerance 0.01: exit %d; %d generation prompts, %d failed; %d labeled, %d"
               + " label requests failed; %d requests sent; %.1f s%n",
           code,
-          lines(dir.resolve("prompts.jsonl")),
+          GuardsynthProcess.completeLines(dir.resolve("prompts.jsonl")),
           generateFailed,
-          lines(dir.resolve("labeled.jsonl")),
+          GuardsynthProcess.completeLines(dir.resolve("labeled.jsonl")),
           labelFailed,
           server.requests().size(),
           (System.nanoTime() - t0) / 1e9);
@@ -258,7 +258,7 @@ public final class StagesBench {
           sumFill += c.get("fill").asDouble();
           cells++;
         }
-        long prompts = lines(dir.resolve("output/r/prompts.jsonl"));
+        long prompts = GuardsynthProcess.completeLines(dir.resolve("output/r/prompts.jsonl"));
         long exported = runJson.get("exported").asLong();
         System.out.printf(
             Locale.ROOT,
@@ -281,32 +281,10 @@ public final class StagesBench {
     }
   }
 
-  private static long lines(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    try (var stream = Files.lines(file)) {
-      return stream.count();
-    }
-  }
-
   public static void main(String[] args) throws Exception {
-    String what = "faults";
-    int prompts = 2000;
-    Path work = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--prompts" -> prompts = Integer.parseInt(args[++i]);
-        case "--work" -> work = Path.of(args[++i]);
-        default -> what = args[i];
-      }
-    }
-    if (work == null) {
-      work = Files.createTempDirectory("guardsynth-bench-");
-    }
-    System.out.println("bench stages: work folder " + work);
-    StagesBench bench = new StagesBench(work, prompts);
-    switch (what) {
+    BenchArgs a = BenchArgs.parse("stages", "faults", args);
+    StagesBench bench = new StagesBench(a.work(), a.prompts());
+    switch (a.what()) {
       case "faults" -> bench.faults();
       case "rounds" -> bench.rounds();
       default -> {

@@ -411,22 +411,11 @@ public final class TeacherBench {
   }
 
   public static void main(String[] args) throws Exception {
-    String what = "all";
-    int prompts = 2000;
-    Path work = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--prompts" -> prompts = Integer.parseInt(args[++i]);
-        case "--work" -> work = Path.of(args[++i]);
-        default -> what = args[i];
-      }
-    }
-    if (work == null) {
-      work = Files.createTempDirectory("guardsynth-bench-");
-    }
-    System.out.println("bench teacher: work folder " + work);
+    BenchArgs a = BenchArgs.parse("teacher", "all", args);
+    Path work = a.work();
+    int prompts = a.prompts();
     TeacherBench bench = new TeacherBench(work, prompts);
-    switch (what) {
+    switch (a.what()) {
       case "throughput" -> bench.throughput();
       case "rpm" -> new TeacherBench(work, Math.min(prompts, 1000)).rpm();
       case "faults" -> bench.faults();
