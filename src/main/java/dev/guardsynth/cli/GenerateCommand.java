@@ -6,6 +6,7 @@ import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.run.GenerateStage;
 import dev.guardsynth.teacher.TeacherException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
     List<PromptSpec> prompts = StageIo.readAll(stageOptions.in, PromptSpec.class);
     try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
         JsonlWriter candidates = StageIo.output(stageOptions.out)) {
-      GenerateStage.run(teacher.session(), prompts, stageOptions.journal(), candidates);
+      GenerateStage.run(teacher.session(), stageOptions.journal(), prompts, Set.of(), candidates);
     }
     return Main.OK;
   }

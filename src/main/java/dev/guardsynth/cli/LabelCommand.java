@@ -73,7 +73,7 @@ final class LabelCommand implements Callable<Integer> {
         JsonlWriter disagreed =
             JsonlWriter.create(
                 StageIo.beside(disagreements, stageOptions.out, "disagreements.jsonl"))) {
-      stage.run(teacher.session(), questions, stageOptions.journal(), labeled, rejects, disagreed);
+      stage.run(teacher.session(), stageOptions.journal(), questions, labeled, rejects, disagreed);
     }
     return Main.OK;
   }

@@ -4,13 +4,13 @@ import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.run.Pipeline;
+import dev.guardsynth.run.RunRecord;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
       return DryRunReport.print(pipeline.dryRun(), json, spec.commandLine().getOut(), err);
     }
     stop.watch();
-    Map<String, Object> summary;
+    RunRecord summary;
     try {
       summary = pipeline.run();
     } catch (StoppedException e) {
@@ -129,16 +129,16 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Json.write(summary));
       spec.commandLine().getOut().flush();
     }
-    if (summary.get("stop_reason") != null) {
+    if (summary.stopReason() != null) {
       // Stopped by the budget: the dataset holds the completed rounds; a higher budget resumes.
-      err.println("guardsynth run: " + summary.get("stop_reason"));
+      err.println("guardsynth run: " + summary.stopReason());
       err.println(shortCells(summary, config.targets().minFill()));
       err.println("dataset of what the run got: " + pipeline.directory().dataset());
       err.println("raise the budget, then resume with: " + resumeCommand(config.name()));
       err.flush();
       return Main.STOPPED;
     }
-    if (!Boolean.TRUE.equals(summary.get("targets_met"))) {
+    if (!Boolean.TRUE.equals(summary.targetsMet())) {
       err.println(shortCells(summary, config.targets().minFill()));
       err.println("dataset of what the run got: " + pipeline.directory().dataset());
       err.flush();
@@ -153,36 +153,29 @@ final class RunCommand implements Callable<Integer> {
    * Why the run missed its targets, for stderr: the cells short of {@code targets.min_fill}, by id,
    * with what they got and why they got no more.
    */
-  @SuppressWarnings("unchecked")
-  static String shortCells(Map<String, Object> summary, double minFill) {
-    List<Map<String, Object>> cells =
-        (List<Map<String, Object>>) summary.getOrDefault("short_cells", List.of());
-    Object exported = summary.get("exported");
+  static String shortCells(RunRecord summary, double minFill) {
+    List<RunRecord.ShortCell> cells =
+        summary.shortCells() == null ? List.of() : summary.shortCells();
     StringBuilder out = new StringBuilder("guardsynth run: ");
     if (cells.isEmpty()) {
-      return out.append("exported nothing (exported: ").append(exported).append(")").toString();
+      return out.append("exported nothing (exported: ")
+          .append(summary.exported())
+          .append(")")
+          .toString();
     }
     out.append(cells.size())
         .append(" cell(s) short of targets.min_fill ")
         .append(minFill)
         .append(":");
-    for (Map<String, Object> c : cells) {
-      String reason = String.valueOf(c.get("reason"));
+    for (RunRecord.ShortCell c : cells) {
       out.append("\n  ")
-          .append(c.get("cell"))
+          .append(c.cell())
           .append(": ")
-          .append(c.get("exported"))
+          .append(c.exported())
           .append(" of ")
-          .append(c.get("target"))
+          .append(c.target())
           .append(", ")
-          .append(
-              switch (reason) {
-                case "saturated" ->
-                    "saturated (its last round's yield fell below targets.min_yield)";
-                case "max_rounds" -> "targets.max_rounds reached";
-                case "budget" -> "the budget stopped the run";
-                default -> reason;
-              });
+          .append(c.reason().why());
     }
     return out.toString();
   }

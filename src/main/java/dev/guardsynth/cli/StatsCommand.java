@@ -2,6 +2,7 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.data.Json;
 import dev.guardsynth.run.RunReport;
+import dev.guardsynth.run.RunReportText;
 import dev.guardsynth.run.RunStats;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class StatsCommand implements Callable<Integer> {
     common.configureLogging();
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? Json.write(report) + "\n" : RunStats.render(report));
+    out.print(json ? Json.write(report) + "\n" : RunReportText.render(report));
     out.flush();
     if (!report.consistent()) {
       PrintWriter err = spec.commandLine().getErr();

@@ -22,6 +22,7 @@ public final class JsonlWriter implements Closeable {
   private final AtomicFile file; // null for a stream target
   private long count;
   private boolean committed;
+  private java.util.function.Consumer<Object> copy = record -> {};
 
   private JsonlWriter(Writer out, AtomicFile file) {
     this.out = out;
@@ -51,6 +52,17 @@ public final class JsonlWriter implements Closeable {
   /** Appends one record as a line of JSON. */
   public void write(Object record) {
     writeLine(Json.write(record));
+    copy.accept(record);
+  }
+
+  /**
+   * Also hands every record {@link #write written} to {@code into}, so a caller that needs what a
+   * stage wrote has it in memory instead of reading the file back. Returns this writer.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> JsonlWriter copyingInto(java.util.List<T> into) {
+    copy = record -> into.add((T) record);
+    return this;
   }
 
   /** Appends a line that is already JSON. */

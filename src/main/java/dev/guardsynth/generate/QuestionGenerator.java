@@ -44,18 +44,24 @@ public final class QuestionGenerator {
   /** Runs the stage; the first prompt that fails for good stops it with its exception. */
   public GenerateResult run(List<PromptSpec> prompts, Consumer<Candidate> out)
       throws TeacherException, InterruptedException {
-    return run(prompts, out, null);
+    return run(prompts, Set.of(), out, null);
   }
 
   /**
    * Runs the stage. A prompt whose request fails for good goes to {@code failures} and the others
    * go on; with {@code failures} null, it stops the stage with its exception instead.
+   *
+   * @param earlier ids of questions already generated (by earlier rounds of a run): a question with
+   *     one of them is an exact repeat, counted and not written again
    */
   public GenerateResult run(
-      List<PromptSpec> prompts, Consumer<Candidate> out, Consumer<FailedRequest> failures)
+      List<PromptSpec> prompts,
+      Set<String> earlier,
+      Consumer<Candidate> out,
+      Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
     List<TeacherRequest> requests = prompts.stream().map(p -> request(p, config)).toList();
-    Set<String> seen = new HashSet<>();
+    Set<String> seen = new HashSet<>(earlier);
     var counts =
         new Object() {
           int fromJournal;

@@ -1,9 +1,5 @@
 package dev.guardsynth.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.guardsynth.data.InputException;
-import dev.guardsynth.data.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,25 +29,11 @@ public record CellOutcome(
     double fill,
     int rounds,
     List<Double> yieldPerRound,
-    String status,
+    CellStatus status,
     Map<String, Map<String, Long>> axisCoverage) {
   public CellOutcome {
     yieldPerRound = Collections.unmodifiableList(new ArrayList<>(yieldPerRound));
     axisCoverage = Collections.unmodifiableMap(new TreeMap<>(axisCoverage));
-  }
-
-  /** The {@code cells} of a run.json; empty for a run from before rounds. */
-  static List<CellOutcome> read(JsonNode runJson) {
-    List<CellOutcome> out = new ArrayList<>();
-    for (JsonNode c : runJson.path("cells")) {
-      try {
-        out.add(Json.LENIENT.treeToValue(c, CellOutcome.class));
-      } catch (JsonProcessingException e) {
-        throw new InputException(
-            "run.json: cells: not a cell outcome (" + e.getOriginalMessage() + ")", e);
-      }
-    }
-    return out;
   }
 
   /** The cells as a text table, for {@code stats}. */
@@ -79,7 +61,7 @@ public record CellOutcome(
               c.exported(),
               c.fill() * 100,
               c.rounds(),
-              c.status(),
+              c.status().json(),
               yields(c)));
     }
     out.append("\naxis coverage (exported questions per axis value)\n");

@@ -1,15 +1,9 @@
 package dev.guardsynth.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.guardsynth.data.Json;
 import dev.guardsynth.teacher.StageUsage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What each exported question cost to make: the teacher's input, cached input and output tokens and
@@ -46,22 +40,6 @@ public record CostPerQuestion(long exported, Map<String, PerQuestion> byStage, P
       total = total.plus(e.getValue());
     }
     return new CostPerQuestion(exported, stages, PerQuestion.of(total, exported));
-  }
-
-  /** The entry of a run directory's {@code run.json}, if the run exported anything. */
-  public static Optional<CostPerQuestion> read(Path runDir) {
-    Path file = runDir.resolve("run.json");
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode node = Json.LENIENT.readTree(file.toFile()).path("cost_per_question");
-      return node.isObject()
-          ? Optional.of(Json.LENIENT.treeToValue(node, CostPerQuestion.class))
-          : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty(); // stats reports run.json's problems itself
-    }
   }
 
   /** Lines for people: one per stage, then the total. */

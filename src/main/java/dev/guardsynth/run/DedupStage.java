@@ -3,10 +3,13 @@ package dev.guardsynth.run;
 import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Duplicate;
+import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.dedup.DedupResult;
 import dev.guardsynth.dedup.Deduplicator;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -122,6 +125,17 @@ public final class DedupStage {
         String.format("%.2f", result.seconds()),
         Math.round(result.questionsPerSecond()));
     return result;
+  }
+
+  /**
+   * What decides this stage's output: its input, the questions kept before it ({@code earlier}) and
+   * the dedup settings.
+   */
+  static String fingerprint(DedupConfig config, Path questions, List<Candidate> earlier) {
+    StringBuilder kept = new StringBuilder();
+    earlier.forEach(c -> kept.append(c.id()).append('\t').append(c.text()).append('\n'));
+    return Ids.sha256Hex(
+        Ids.sha256File(questions) + Ids.sha256Hex(kept.toString()) + Json.write(config));
   }
 
   /** A question and whether an earlier round kept it. */

@@ -2,6 +2,7 @@ package dev.guardsynth.run;
 
 import dev.guardsynth.config.ExportConfig;
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.DatasetExporter;
@@ -44,8 +45,12 @@ public final class ExportStage {
         GuardPrompts.respondSystem(prompts));
   }
 
-  /** What, besides its input, decides this stage's output under {@code export}. */
-  String fingerprint(ExportConfig export) {
+  /** What decides this stage's output under {@code export}: its input and settings. */
+  String fingerprint(ExportConfig export, Path questions) {
+    return Ids.sha256Hex(Ids.sha256File(questions) + settings(export));
+  }
+
+  private String settings(ExportConfig export) {
     return Json.write(export)
         + Json.write(config.targets())
         + config.name()

@@ -1,10 +1,12 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.filter.FilterResult;
 import dev.guardsynth.filter.QuestionFilter;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +17,11 @@ public final class FilterStage {
   private static final System.Logger LOG = System.getLogger("guardsynth.filter");
 
   private FilterStage() {}
+
+  /** What decides this stage's output: its input and the filter's settings. */
+  static String fingerprint(QuestionFilter filter, Path questions) {
+    return Ids.sha256Hex(Ids.sha256File(questions) + filter.fingerprint());
+  }
 
   /** Filters {@code in} into {@code kept} and {@code rejected}, committing both on success. */
   public static FilterResult run(

@@ -1,6 +1,8 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.data.Ids;
+import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.generate.GenerateResult;
 import dev.guardsynth.generate.QuestionGenerator;
@@ -8,7 +10,10 @@ import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.TeacherException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The generate stage as {@code guardsynth generate} and {@code run} both call it: prompts in,
@@ -22,28 +27,29 @@ public final class GenerateStage {
   private GenerateStage() {}
 
   /**
+   * Runs the stage over {@code prompts}; the one entry of {@code guardsynth generate} and {@code
+   * run}.
+   *
    * @param journal the request journal; replies already in it are not paid for again
+   * @param earlier ids of questions generated before (earlier rounds of a run): exact repeats
    * @param candidates receives the candidates, committed on success
    */
   public static GenerateResult run(
-      TeacherSession session, List<PromptSpec> prompts, Path journal, JsonlWriter candidates)
-      throws TeacherException, InterruptedException {
-    try (TeacherSession.StageRequests requests = session.begin("generate", journal)) {
-      return run(requests, session.config(), prompts, candidates);
-    }
-  }
-
-  /** Runs the stage on requests {@link TeacherSession#begin begun} by the caller. */
-  static GenerateResult run(
-      TeacherSession.StageRequests requests,
-      TeacherConfig teacher,
+      TeacherSession session,
+      Path journal,
       List<PromptSpec> prompts,
+      Set<String> earlier,
       JsonlWriter candidates)
       throws TeacherException, InterruptedException {
-    GenerateResult result =
-        new QuestionGenerator(requests.runner(), teacher)
-            .run(prompts, candidates::write, requests::failed);
-    requests.finish(prompts.size());
+    Set<String> ids = new HashSet<>();
+    prompts.forEach(p -> ids.add(p.id()));
+    GenerateResult result;
+    try (TeacherSession.StageRequests requests = session.begin("generate", journal, ids)) {
+      result =
+          new QuestionGenerator(requests.runner(), session.config())
+              .run(prompts, earlier, candidates::write, requests::failed);
+      requests.finish(prompts.size());
+    }
     candidates.commit();
     LOG.log(
         Level.INFO,
@@ -57,5 +63,16 @@ public final class GenerateStage {
         result.refusals(),
         result.unparseable());
     return result;
+  }
+
+  /**
+   * What, besides the teacher's replies, decides this stage's output: the prompts, the teacher
+   * settings and the questions generated before.
+   */
+  static String fingerprint(Path prompts, TeacherConfig teacher, Set<String> earlier) {
+    return Ids.sha256Hex(
+        Ids.sha256File(prompts)
+            + Json.write(teacher)
+            + Ids.sha256Hex(String.join(",", new TreeSet<>(earlier))));
   }
 }

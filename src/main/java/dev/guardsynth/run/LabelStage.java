@@ -2,6 +2,7 @@ package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.label.LabelResult;
@@ -11,7 +12,9 @@ import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.TeacherException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The label stage as {@code guardsynth label} and {@code run} both call it: the teacher judges each
@@ -37,31 +40,37 @@ public final class LabelStage {
     return new LabelStage(config, taxonomy, LabelPrompts.read(config, taxonomy));
   }
 
-  /** What, besides its input, decides this stage's output. */
-  String fingerprint() {
-    return Json.write(config.label()) + Json.write(config.teacher()) + prompts.fingerprint();
+  /** What decides this stage's output, besides the teacher: its input, settings and prompts. */
+  String fingerprint(Path questions) {
+    return Ids.sha256Hex(
+        Ids.sha256File(questions)
+            + Json.write(config.label())
+            + Json.write(config.teacher())
+            + prompts.fingerprint());
   }
 
   /**
-   * Labels {@code questions}; a question whose request failed for good is rejected ({@code
-   * request_failed}) and listed in the session's {@code failures.jsonl}. The three outputs are
-   * committed only when the failures are within {@code teacher.failure_tolerance}.
+   * Labels {@code questions}; the one entry of {@code guardsynth label} and {@code run}. A question
+   * whose request failed for good is rejected ({@code request_failed}) and listed in the session's
+   * {@code failures.jsonl}. The three outputs are committed only when the failures are within
+   * {@code teacher.failure_tolerance}.
    */
   public LabelResult run(
       TeacherSession session,
-      List<Candidate> questions,
       Path journal,
+      List<Candidate> questions,
       JsonlWriter labeled,
       JsonlWriter rejected,
       JsonlWriter disagreements)
       throws TeacherException, InterruptedException {
-    try (TeacherSession.StageRequests requests = session.begin("label", journal)) {
+    Set<String> ids = new HashSet<>();
+    questions.forEach(q -> ids.add(q.id()));
+    try (TeacherSession.StageRequests requests = session.begin("label", journal, ids)) {
       return run(requests, questions, labeled, rejected, disagreements);
     }
   }
 
-  /** Runs the stage on requests {@link TeacherSession#begin begun} by the caller. */
-  LabelResult run(
+  private LabelResult run(
       TeacherSession.StageRequests requests,
       List<Candidate> questions,
       JsonlWriter labeled,

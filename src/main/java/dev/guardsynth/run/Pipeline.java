@@ -1,10 +1,8 @@
 package dev.guardsynth.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Cell;
-import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
@@ -89,8 +87,8 @@ public final class Pipeline {
     return dir;
   }
 
-  /** Runs all stages; returns the run log's content as written to {@code run.json}. */
-  public Map<String, Object> run() throws TeacherException, InterruptedException {
+  /** Runs all stages; returns the run's record as written to {@code run.json}. */
+  public RunRecord run() throws TeacherException, InterruptedException {
     // Everything that can be wrong with the config is found before the first paid request.
     PromptPlanner planner = PromptPlanner.open(config);
     RoundPlanner rounds = RoundPlanner.of(planner);
@@ -116,26 +114,23 @@ public final class Pipeline {
         // A budget stop exports what the completed rounds kept: nothing paid for is lost.
         export(export, log);
         putOutcome(log, outcome);
+        log.usage(session.usage(), costPerQuestion(session, log));
         if (outcome.budget() != null) {
-          log.put("stop_reason", outcome.budget().getMessage());
-          log.finish("stopped");
+          log.finish(StageStatus.STOPPED, outcome.budget().getMessage());
         } else {
-          log.finish("complete");
+          log.finish(StageStatus.COMPLETE, null);
         }
-        return log.asMap();
+        return log.record();
       } catch (StoppedException e) {
-        log.put("stop_reason", e.getMessage());
-        log.finish("stopped");
+        finish(log, session, StageStatus.STOPPED, e.getMessage());
         throw e;
       } catch (InterruptedException e) {
-        log.finish("stopped");
+        finish(log, session, StageStatus.STOPPED, null);
         throw e;
       } catch (TeacherException | RuntimeException e) {
-        log.finish("failed");
+        finish(log, session, StageStatus.FAILED, null);
         throw e;
       } finally {
-        log.put("usage", session.usage());
-        putCostPerQuestion(log, session);
         if (session.usedTeacher()) {
           LOG.log(Level.INFO, session.summary());
         }
@@ -143,11 +138,24 @@ public final class Pipeline {
     }
   }
 
-  /** {@code cost_per_question} in run.json, once the export stage has counted its questions. */
-  private static void putCostPerQuestion(RunLog log, TeacherSession session) {
-    JsonNode questions = log.stageNode("export").path("counts").path("questions");
-    if (!questions.canConvertToLong()) {
-      return;
+  private static void finish(
+      RunLog log, TeacherSession session, StageStatus status, String stopReason) {
+    log.usage(session.usage(), costPerQuestion(session, log));
+    log.finish(status, stopReason);
+  }
+
+  /** The questions an export counted, as run.json's export entry holds them. */
+  private record Exported(Long questions) {}
+
+  /**
+   * {@code cost_per_question} in run.json, once the export stage has counted its questions (now or
+   * in the run this one resumes), else null.
+   */
+  private static CostPerQuestion costPerQuestion(TeacherSession session, RunLog log) {
+    RunRecord.StageEntry export = log.record().stage("export");
+    Exported exported = export == null ? null : export.counts(Exported.class);
+    if (exported == null || exported.questions() == null) {
+      return null;
     }
     Map<String, StageUsage> byStage = new LinkedHashMap<>();
     session
@@ -155,7 +163,7 @@ public final class Pipeline {
         .byStage()
         .forEach((stage, models) ->
             byStage.put(stage, models.values().stream().reduce(StageUsage.ZERO, StageUsage::plus)));
-    log.put("cost_per_question", CostPerQuestion.of(byStage, questions.asLong()));
+    return CostPerQuestion.of(byStage, exported.questions());
   }
 
   /** The dry run's note on the label stage, whose requests depend on what survives the filter. */
@@ -292,43 +300,41 @@ public final class Pipeline {
    */
   private void putOutcome(RunLog log, Rounds.Outcome outcome) {
     double minFill = config.targets().minFill();
-    List<Map<String, Object>> shortCells = new ArrayList<>();
+    List<RunRecord.ShortCell> shortCells = new ArrayList<>();
     for (CellOutcome c : outcome.cells()) {
       if (c.fill() + 1e-9 < minFill) {
-        Map<String, Object> cell = new LinkedHashMap<>();
-        cell.put("cell", c.cell());
-        cell.put("target", c.target());
-        cell.put("exported", c.exported());
-        cell.put("reason", c.status());
-        shortCells.add(cell);
+        shortCells.add(new RunRecord.ShortCell(c.cell(), c.target(), c.exported(), c.status()));
       }
     }
-    log.put("rounds_run", outcome.rounds());
-    log.put("cells", outcome.cells());
-    log.put("exported", outcome.exported());
-    log.put("short_cells", shortCells);
-    log.put("targets_met", shortCells.isEmpty() && outcome.exported() > 0);
+    log.outcome(
+        outcome.rounds(),
+        outcome.cells(),
+        outcome.exported(),
+        shortCells,
+        shortCells.isEmpty() && outcome.exported() > 0);
   }
 
   /** labeled.jsonl → dataset/. */
-  private void export(ExportStage export, RunLog log) {
-    String fingerprint =
-        Ids.sha256Hex(Ids.sha256File(dir.labeled()) + export.fingerprint(config.export()));
-    if (isDone(log, "export", fingerprint, dir.dataset().resolve("manifest.json"))) {
-      LOG.log(Level.INFO, "export: unchanged since the last run, skipped");
-      return;
-    }
+  private void export(ExportStage export, RunLog log)
+      throws TeacherException, InterruptedException {
     List<Labeled> questions = readAll(dir.labeled(), Labeled.class);
     if (questions.isEmpty() && Files.exists(dir.dataset().resolve("manifest.json"))) {
       // Nothing to export never replaces a dataset; the run fails, naming its short cells.
       LOG.log(
           Level.WARNING, "export: no labeled question to export; the dataset is left as it was");
-      log.stage("export", "skipped", null, 0, Map.of("questions", 0));
+      StageStep.ofRun(log).record("export", StageStatus.SKIPPED, new Exported(0L));
       return;
     }
-    long start = System.nanoTime();
-    ExportResult result = export.run(config.export(), questions, dir.dataset());
-    log.stage("export", "complete", fingerprint, seconds(start), result);
+    StageStep.ofRun(log)
+        .run(
+            "export",
+            export.fingerprint(config.export(), dir.labeled()),
+            dir.dataset().resolve("manifest.json"),
+            () -> {
+              ExportResult result = export.run(config.export(), questions, dir.dataset());
+              return StageStep.Ran.complete(result, null);
+            },
+            () -> null);
   }
 
   static <T> List<T> readAll(Path file, Class<T> type) {
@@ -340,19 +346,11 @@ public final class Pipeline {
     }
   }
 
-  static boolean isDone(RunLog log, String stage, String fingerprint, Path output) {
-    return fingerprint.equals(log.completedFingerprint(stage)) && Files.exists(output);
-  }
-
   private void createDirectory() {
     try {
       Files.createDirectories(dir.root());
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + dir.root(), e);
     }
-  }
-
-  static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

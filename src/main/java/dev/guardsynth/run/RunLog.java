@@ -1,7 +1,6 @@
 package dev.guardsynth.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.data.AtomicFile;
@@ -13,53 +12,77 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code run.json}: the resolved config (which never holds secrets) and its hash, the tool version,
- * and per stage its status, counts, timings and input fingerprint. Rewritten atomically after every
- * stage, so it always describes the files beside it. Not thread-safe.
+ * Keeps {@code run.json} ({@link RunRecord}): the resolved config (which never holds secrets) and
+ * its hash, the tool version, and per stage its status, counts, timings and input fingerprint.
+ * Rewritten atomically after every change, so it always describes the files beside it. Not
+ * thread-safe.
  */
 public final class RunLog {
   private final Path file;
   private final Clock clock;
-  private final ObjectNode root;
+  private RunRecord record; // as last saved: its header fields never change
+  private StageStatus status = StageStatus.RUNNING;
+  private Map<String, RunRecord.StageEntry> stages;
+  private List<RunRecord.RoundEntry> rounds;
+  private Integer roundsRun;
+  private List<CellOutcome> cells;
+  private Integer exported;
+  private List<RunRecord.ShortCell> shortCells;
+  private Boolean targetsMet;
+  private String stopReason;
+  private String finishedAt;
+  private RunUsage usage;
+  private CostPerQuestion costPerQuestion;
 
-  private RunLog(Path file, Clock clock, ObjectNode root) {
+  private RunLog(Path file, Clock clock, RunRecord record) {
     this.file = file;
     this.clock = clock;
-    this.root = root;
+    this.record = record;
+    this.stages = record.stages();
+    this.rounds = record.rounds();
   }
 
   /** Opens the run's log, keeping earlier stage entries so unchanged stages can be skipped. */
   public static RunLog open(Path file, GuardsynthConfig config, Clock clock) {
-    ObjectNode root = Json.MAPPER.createObjectNode();
+    Map<String, RunRecord.StageEntry> stages = Map.of();
+    List<RunRecord.RoundEntry> rounds = List.of();
     if (Files.exists(file)) {
       try {
-        JsonNode earlier = Json.MAPPER.readTree(file.toFile());
-        if (earlier instanceof ObjectNode o && o.has("stages")) {
-          root.set("stages", o.get("stages"));
-          if (o.get("rounds") instanceof ArrayNode rounds) {
-            root.set("rounds", rounds);
-          }
-        }
+        RunRecord earlier = Json.LENIENT.readValue(file.toFile(), RunRecord.class);
+        stages = earlier.stages();
+        rounds = earlier.rounds();
       } catch (IOException e) {
         // An unreadable run.json only costs re-running stages; it holds no data of its own.
-        root.remove("stages");
       }
     }
     // The config holds no keys, but a base_url may carry credentials: stored without them.
     JsonNode configNode = readTree(Secrets.redact(Json.write(config)));
-    root.put("tool_version", ToolVersion.get());
-    root.put("name", config.name());
-    root.put("config_hash", Ids.sha256Hex(Json.write(configNode)));
-    root.set("config", configNode);
-    root.put("status", "running");
-    root.put("started_at", clock.instant().toString());
-    if (!root.has("stages")) {
-      root.putObject("stages");
-    }
-    return new RunLog(file, clock, root);
+    RunRecord record =
+        new RunRecord(
+            ToolVersion.get(),
+            config.name(),
+            Ids.sha256Hex(Json.write(configNode)),
+            configNode,
+            StageStatus.RUNNING,
+            clock.instant().toString(),
+            stages,
+            rounds,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    return new RunLog(file, clock, record);
   }
 
   private static JsonNode readTree(String json) {
@@ -70,46 +93,44 @@ public final class RunLog {
     }
   }
 
-  public String configHash() {
-    return root.get("config_hash").asText();
+  /** The record as last saved (before the first save: as opened). */
+  public RunRecord record() {
+    return record;
   }
 
   /** The fingerprint recorded for a stage that completed, or null. */
   public String completedFingerprint(String stage) {
-    return fingerprintIfComplete(root.path("stages").path(stage));
+    RunRecord.StageEntry s = record.stage(stage);
+    return s == null ? null : s.completedFingerprint();
   }
 
   /** Records a stage's outcome and counts, then saves. */
   public void stage(
-      String stage, String status, String fingerprint, double seconds, Object counts) {
-    record(
-        ((ObjectNode) root.get("stages")).putObject(stage), status, fingerprint, seconds, counts);
+      String stage, StageStatus status, String fingerprint, double seconds, Object counts) {
+    Map<String, RunRecord.StageEntry> next = new LinkedHashMap<>(stages);
+    next.put(stage, entry(status, fingerprint, seconds, counts));
+    stages = next;
     save();
   }
 
-  /** One stage entry of run.json, at the top level or in a round. */
-  private static void record(
-      ObjectNode s, String status, String fingerprint, double seconds, Object counts) {
-    s.put("status", status);
-    if (fingerprint != null) {
-      s.put("fingerprint", fingerprint);
-    }
-    s.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    if (counts != null) {
-      s.set("counts", Json.MAPPER.valueToTree(counts));
-    }
-  }
-
-  /** A stage entry's fingerprint when it completed, else null. */
-  private static String fingerprintIfComplete(JsonNode s) {
-    return "complete".equals(s.path("status").asText()) ? s.path("fingerprint").asText(null) : null;
+  private static RunRecord.StageEntry entry(
+      StageStatus status, String fingerprint, double seconds, Object counts) {
+    return new RunRecord.StageEntry(
+        status,
+        fingerprint,
+        Math.round(seconds * 1000) / 1000.0,
+        counts == null ? null : Json.MAPPER.valueToTree(counts));
   }
 
   // --- Rounds: each round's stages, with the run's totals per stage folded from them. ---
 
   /** The fingerprint recorded for a stage of {@code round} that completed, or null. */
   public String roundFingerprint(int round, String stage) {
-    return fingerprintIfComplete(roundNode(round).path("stages").path(stage));
+    if (round > rounds.size()) {
+      return null;
+    }
+    RunRecord.StageEntry s = rounds.get(round - 1).stages().get(stage);
+    return s == null ? null : s.completedFingerprint();
   }
 
   /**
@@ -117,49 +138,58 @@ public final class RunLog {
    * over every round: the latest status, the seconds and every count summed. Saves.
    */
   public void roundStage(
-      int round, String stage, String status, String fingerprint, double seconds, Object counts) {
-    ObjectNode r = roundNode(round);
-    record(r.with("stages").putObject(stage), status, fingerprint, seconds, counts);
-    ObjectNode total = ((ObjectNode) root.get("stages")).putObject(stage);
-    total.put("status", status);
+      int round,
+      String stage,
+      StageStatus status,
+      String fingerprint,
+      double seconds,
+      Object counts) {
+    List<RunRecord.RoundEntry> next = roundsUpTo(round);
+    next.set(
+        round - 1,
+        next.get(round - 1).withStage(stage, entry(status, fingerprint, seconds, counts)));
+    rounds = next;
     double allSeconds = 0;
     JsonNode allCounts = null;
-    for (JsonNode each : root.withArray("rounds")) {
-      JsonNode one = each.path("stages").path(stage);
-      if (!one.isMissingNode()) {
-        allSeconds += one.path("seconds").asDouble();
-        allCounts = sum(allCounts, one.get("counts"));
+    for (RunRecord.RoundEntry each : rounds) {
+      RunRecord.StageEntry one = each.stages().get(stage);
+      if (one != null) {
+        allSeconds += one.seconds();
+        allCounts = sum(allCounts, one.counts());
       }
     }
-    total.put("seconds", Math.round(allSeconds * 1000) / 1000.0);
-    if (allCounts != null) {
-      total.set("counts", allCounts);
-    }
+    Map<String, RunRecord.StageEntry> totals = new LinkedHashMap<>(stages);
+    totals.put(
+        stage,
+        new RunRecord.StageEntry(status, null, Math.round(allSeconds * 1000) / 1000.0, allCounts));
+    stages = totals;
     save();
   }
 
-  /** Sets a field of {@code round}'s entry (such as its cells) and saves. */
-  public void putRound(int round, String key, Object value) {
-    roundNode(round).set(key, Json.MAPPER.valueToTree(value));
+  /** Sets the cells of {@code round}'s entry and saves. */
+  public void roundCells(int round, Map<String, RunRecord.RoundCell> cells) {
+    List<RunRecord.RoundEntry> next = roundsUpTo(round);
+    next.set(round - 1, next.get(round - 1).withCells(cells));
+    rounds = next;
     save();
   }
 
   /** Forgets rounds after {@code last}: a run that needs fewer rounds than an earlier one did. */
   public void keepRounds(int last) {
-    ArrayNode rounds = root.withArray("rounds");
-    while (rounds.size() > last) {
-      rounds.remove(rounds.size() - 1);
+    List<RunRecord.RoundEntry> next = new ArrayList<>(rounds);
+    while (next.size() > last) {
+      next.remove(next.size() - 1);
     }
+    rounds = next;
     save();
   }
 
-  private ObjectNode roundNode(int round) {
-    ArrayNode rounds = root.withArray("rounds");
-    while (rounds.size() < round) {
-      int next = rounds.size() + 1; // counted before the new entry is added
-      rounds.addObject().put("round", next);
+  private List<RunRecord.RoundEntry> roundsUpTo(int round) {
+    List<RunRecord.RoundEntry> next = new ArrayList<>(rounds);
+    while (next.size() < round) {
+      next.add(new RunRecord.RoundEntry(next.size() + 1, Map.of(), null));
     }
-    return (ObjectNode) rounds.get(round - 1);
+    return next;
   }
 
   /** Numbers add up, objects add up field by field; anything else is taken from {@code b}. */
@@ -181,29 +211,62 @@ public final class RunLog {
     return b.deepCopy();
   }
 
-  /** Sets a top-level field (such as {@code usage}) and saves. */
-  public void put(String key, Object value) {
-    root.set(key, Json.MAPPER.valueToTree(value));
+  /** Records what the rounds delivered: their count, each cell's outcome and the short cells. */
+  public void outcome(
+      int roundsRun,
+      List<CellOutcome> cells,
+      int exported,
+      List<RunRecord.ShortCell> shortCells,
+      boolean targetsMet) {
+    this.roundsRun = roundsRun;
+    this.cells = List.copyOf(cells);
+    this.exported = exported;
+    this.shortCells = List.copyOf(shortCells);
+    this.targetsMet = targetsMet;
     save();
   }
 
-  public void finish(String status) {
-    root.put("status", status);
-    root.put("finished_at", clock.instant().toString());
+  /** Records what the teacher was paid, in total and per exported question, and saves. */
+  public void usage(RunUsage usage, CostPerQuestion costPerQuestion) {
+    this.usage = usage;
+    if (costPerQuestion != null) {
+      this.costPerQuestion = costPerQuestion;
+    }
     save();
   }
 
-  public JsonNode stageNode(String stage) {
-    return root.path("stages").path(stage);
-  }
-
-  public Map<String, Object> asMap() {
-    return Json.MAPPER.convertValue(root, Map.class);
+  /** Ends the run with {@code status}; {@code stopReason} says why it stopped, or is null. */
+  public void finish(StageStatus status, String stopReason) {
+    this.status = status;
+    if (stopReason != null) {
+      this.stopReason = stopReason;
+    }
+    this.finishedAt = clock.instant().toString();
+    save();
   }
 
   private void save() {
+    record =
+        new RunRecord(
+            record.toolVersion(),
+            record.name(),
+            record.configHash(),
+            record.config(),
+            status,
+            record.startedAt(),
+            stages,
+            rounds,
+            roundsRun,
+            cells,
+            exported,
+            shortCells,
+            targetsMet,
+            stopReason,
+            finishedAt,
+            usage,
+            costPerQuestion);
     try {
-      AtomicFile.writeString(file, Json.writePretty(root));
+      AtomicFile.writeString(file, Json.writePretty(record));
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("writing " + file, e.getCause());
     }

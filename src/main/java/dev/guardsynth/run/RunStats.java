@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +30,23 @@ import java.util.TreeSet;
 public final class RunStats {
   private RunStats() {}
 
+  /**
+   * What stats needs of the generate stage's counts in run.json (a run from before a count was
+   * added reads it as 0).
+   */
+  private record GenerateCounts(
+      long returned,
+      long refusals,
+      long unparseable,
+      long exactDuplicates,
+      Map<String, Long> refusalsByCategory) {
+    static final GenerateCounts NONE = new GenerateCounts(0, 0, 0, 0, Map.of());
+
+    GenerateCounts {
+      refusalsByCategory = refusalsByCategory == null ? Map.of() : Map.copyOf(refusalsByCategory);
+    }
+  }
+
   /** Reads {@code root}; one that holds no run.json is an {@link InputException}. */
   public static RunReport read(Path root) {
     RunDirectory dir = new RunDirectory(root);
@@ -38,31 +54,31 @@ public final class RunStats {
       throw new InputException(
           root + ": not a run directory (no run.json); pass output/<run-name> of a guardsynth run");
     }
-    JsonNode runJson;
-    try {
-      runJson = Json.MAPPER.readTree(dir.runJson().toFile());
-    } catch (IOException e) {
-      throw new InputException(dir.runJson() + ": not valid JSON (" + e.getMessage() + ")", e);
-    }
+    RunRecord runJson = RunRecord.read(dir.runJson());
     List<String> problems = new ArrayList<>();
     List<RunReport.Step> funnel = new ArrayList<>();
 
     List<Candidate> candidates = readAll(dir.candidates(), Candidate.class);
     Map<String, Candidate> byId = new HashMap<>();
     candidates.forEach(c -> byId.put(c.id(), c));
-    JsonNode generate = runJson.path("stages").path("generate").path("counts");
-    long returned = generate.path("returned").asLong();
+    RunRecord.StageEntry generateEntry = runJson.stage("generate");
+    GenerateCounts generate =
+        generateEntry == null ? null : generateEntry.counts(GenerateCounts.class);
+    if (generate == null) {
+      generate = GenerateCounts.NONE;
+    }
+    long returned = generate.returned();
     Map<String, Long> generateDrops = new LinkedHashMap<>();
-    generateDrops.put("refused_reply", generate.path("refusals").asLong());
-    generateDrops.put("unparseable_line", generate.path("unparseable").asLong());
-    generateDrops.put("exact_duplicate", generate.path("exact_duplicates").asLong());
+    generateDrops.put("refused_reply", generate.refusals());
+    generateDrops.put("unparseable_line", generate.unparseable());
+    generateDrops.put("exact_duplicate", generate.exactDuplicates());
     funnel.add(
         step(
             "generate",
             returned,
             candidates.size(),
             generateDrops,
-            !generate.isMissingNode(),
+            generateEntry != null,
             "items the teacher returned → candidates.jsonl",
             problems));
 
@@ -168,7 +184,8 @@ public final class RunStats {
     }
 
     boolean judged =
-        runJson.path("config").path("label").path("judge").asBoolean(true) && labeledRan;
+        (runJson.config() == null || runJson.config().path("label").path("judge").asBoolean(true))
+            && labeledRan;
     List<Disagreement> disagreements = readAll(dir.disagreements(), Disagreement.class);
     List<RunReport.CategoryRow> rows =
         categories(candidates, kept, labeled, rejected, byId, disagreements, generate, judged);
@@ -178,8 +195,8 @@ public final class RunStats {
         rows,
         problems.isEmpty(),
         problems,
-        CellOutcome.read(runJson),
-        CostPerQuestion.read(root).orElse(null));
+        runJson.cellsOrEmpty(),
+        runJson.costPerQuestion());
   }
 
   private static Map<String, Long> byReason(List<Rejected> rejected) {
@@ -279,7 +296,7 @@ public final class RunStats {
       List<Rejected> rejected,
       Map<String, Candidate> byId,
       List<Disagreement> disagreements,
-      JsonNode generate,
+      GenerateCounts generate,
       boolean judged) {
     Set<String> names = new TreeSet<>();
     Map<String, Map<String, Long>> candidateCounts = new HashMap<>();
@@ -298,11 +315,10 @@ public final class RunStats {
     }
     Map<String, Long> refusedReplies = new HashMap<>();
     generate
-        .path("refusals_by_category")
-        .fields()
-        .forEachRemaining(e -> {
-          names.add(e.getKey());
-          refusedReplies.put(e.getKey(), e.getValue().asLong());
+        .refusalsByCategory()
+        .forEach((category, n) -> {
+          names.add(category);
+          refusedReplies.put(category, n);
         });
     Map<String, Long> refusalLines = new HashMap<>();
     Map<String, Long> unparseable = new HashMap<>();
@@ -338,93 +354,6 @@ public final class RunStats {
               judge));
     }
     return rows;
-  }
-
-  /** The report as text tables, for people. */
-  public static String render(RunReport report) {
-    StringBuilder out = new StringBuilder();
-    out.append("run ").append(report.run()).append("\n\nfunnel\n");
-    for (RunReport.Step s : report.funnel()) {
-      out.append(String.format(Locale.ROOT, "  %-9s", s.stage()));
-      if (!s.ran()) {
-        out.append(String.format(Locale.ROOT, "%7d → %-7d %s%n", s.in(), s.out(), s.note()));
-        continue;
-      }
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%7d → %-7d %s  %s%n",
-              s.in(),
-              s.out(),
-              s.addsUp() ? "adds up" : "DOES NOT ADD UP",
-              s.note()));
-      new TreeMap<>(s.dropped())
-          .forEach((reason, n) -> {
-            if (n > 0) {
-              out.append(String.format(Locale.ROOT, "             -%-6d %s%n", n, reason));
-            }
-          });
-    }
-    out.append("\ncategory × label              candidates        labeled\n");
-    out.append("                              unsafe   safe     unsafe   safe\n");
-    long[] totals = new long[4];
-    for (RunReport.CategoryRow r : report.categories()) {
-      long[] v = {
-        r.candidates().getOrDefault("unsafe", 0L), r.candidates().getOrDefault("safe", 0L),
-        r.labeled().getOrDefault("unsafe", 0L), r.labeled().getOrDefault("safe", 0L)
-      };
-      for (int i = 0; i < 4; i++) {
-        totals[i] += v[i];
-      }
-      out.append(
-          String.format(
-              Locale.ROOT, "  %-28s%6d %6d     %6d %6d%n", r.category(), v[0], v[1], v[2], v[3]));
-    }
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "  %-28s%6d %6d     %6d %6d%n",
-            "total",
-            totals[0],
-            totals[1],
-            totals[2],
-            totals[3]));
-    out.append("\nteacher refusals and judge agreement per category\n");
-    out.append(
-        "                            refused  refusal   judged  agreed  disagreed  unparseable  agreement\n");
-    out.append("                            replies  lines\n");
-    for (RunReport.CategoryRow r : report.categories()) {
-      out.append(
-          String.format(
-              Locale.ROOT, "  %-26s%7d  %7d", r.category(), r.refusedReplies(), r.refusalLines()));
-      RunReport.Judge j = r.judge();
-      if (j == null) {
-        out.append("   (judge off)\n");
-      } else {
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "  %7d  %6d  %9d  %11d  %8.1f%%%n",
-                j.judged(),
-                j.agreed(),
-                j.disagreed(),
-                j.unparseable(),
-                j.agreement() * 100));
-      }
-    }
-    if (!report.cells().isEmpty()) {
-      out.append(CellOutcome.renderText(report.cells()));
-    }
-    out.append('\n');
-    if (report.consistent()) {
-      out.append("every stage adds up; every dropped question has exactly one reason\n");
-    } else {
-      report.problems().forEach(p -> out.append("problem: ").append(p).append('\n'));
-    }
-    if (report.costPerQuestion() != null) {
-      out.append('\n').append(report.costPerQuestion().render());
-    }
-    return out.toString();
   }
 
   private static <T> List<T> readAll(Path file, Class<T> type) {

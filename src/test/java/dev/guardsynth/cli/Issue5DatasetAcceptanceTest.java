@@ -12,6 +12,8 @@ import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
 import dev.guardsynth.run.Pipeline;
+import dev.guardsynth.run.RunRecord;
+import dev.guardsynth.run.StageStatus;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import dev.guardsynth.testing.FakeOpenAiServer;
@@ -288,9 +290,9 @@ class Issue5DatasetAcceptanceTest {
   @Test
   void aSecondRunSkipsEveryStageWithoutRequests() throws Exception {
     int before = server.requests().size();
-    Map<String, Object> log = pipeline().run();
+    RunRecord log = pipeline().run();
     assertEquals(before, server.requests().size());
-    assertEquals("complete", log.get("status"));
+    assertEquals(StageStatus.COMPLETE, log.status());
   }
 
   private static double jaccard(Set<String> x, Set<String> y) {

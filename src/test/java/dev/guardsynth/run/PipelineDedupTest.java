@@ -103,7 +103,7 @@ class PipelineDedupTest {
     return ConfigLoader.load(file, Map.of());
   }
 
-  private Map<String, Object> run() throws Exception {
+  private RunRecord run() throws Exception {
     return new Pipeline(
             config(),
             new Pipeline.Options(

@@ -89,13 +89,20 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   };
 
   private final boolean perCell;
+  private final boolean respaced;
+  private final Map<String, Integer> callsPerCell = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Map<String, List<String>>>> bank;
   private final Map<String, List<String>> noise; // empty unless noisy
   // What each question was made for (label, category name): the judge agrees with it.
   private final Map<String, String[]> made = new ConcurrentHashMap<>();
 
   private LimitedTeacher(boolean perCell, boolean noisy) {
+    this(perCell, noisy, false);
+  }
+
+  private LimitedTeacher(boolean perCell, boolean noisy, boolean respaced) {
     this.perCell = perCell;
+    this.respaced = respaced;
     this.bank = QuestionBankResponder.read("question-bank.yaml");
     this.noise = noisy ? QuestionBankResponder.read("noise.yaml") : Map.of();
   }
@@ -117,6 +124,15 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   /** At most 12 distinct questions per category × label × language, whatever the prompt. */
   public static LimitedTeacher perCell() {
     return new LimitedTeacher(true, false);
+  }
+
+  /**
+   * {@link #perCell()}, but every second reply for a cell writes its questions with two spaces
+   * after the opening, as a real teacher's spacing varies: the same question (same id, since ids
+   * hash the normalised text) with a different raw text.
+   */
+  public static LimitedTeacher perCellRespaced() {
+    return new LimitedTeacher(true, false, true);
   }
 
   @Override
@@ -163,9 +179,11 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
     if (!bait.isEmpty() && reply.size() >= 3) {
       reply.set(reply.size() - 2, bait.get(hash(poolKey, 4) % bait.size()));
     }
+    boolean spaced = respaced && callsPerCell.merge(cell, 1, Integer::sum) % 2 == 0;
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < reply.size(); i++) {
-      out.append(i + 1).append(". ").append(reply.get(i)).append('\n');
+      String q = spaced ? reply.get(i).replaceFirst(" ", "  ") : reply.get(i);
+      out.append(i + 1).append(". ").append(q).append('\n');
     }
     return FakeOpenAiServer.Reply.content(out.toString());
   }
@@ -252,7 +270,7 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   }
 
   private static String key(String question) {
-    return question.strip().toLowerCase(Locale.ROOT);
+    return question.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
   private static int hash(String text, int salt) {

@@ -12,13 +12,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The deficit, yield and saturation arithmetic of the rounds, on made-up round results. */
-class RoundsTest {
+class RoundPolicyTest {
   private static final Cell A = new Cell("crime_advice", Label.UNSAFE, "ko");
   private static final Cell B = new Cell("crime_advice", Label.SAFE, "ko");
 
   /** Two cells with targets 30 and 10, ten questions per call. */
-  private static Rounds.State state() {
-    return new Rounds.State(
+  private static RoundPolicy state() {
+    return new RoundPolicy(
         new RoundPlanner() {
           @Override
           public List<Cell> cells() {
@@ -45,13 +45,13 @@ class RoundsTest {
 
   /** Records a round: {@code asked} questions and {@code kept} new questions per cell. */
   private static void round(
-      Rounds.State s, int round, int askedA, int keptA, int askedB, int keptB) {
+      RoundPolicy s, int round, int askedA, int keptA, int askedB, int keptB) {
     record(s.cells.get(A), askedA, keptA);
     record(s.cells.get(B), askedB, keptB);
     s.settle(round, 0.05);
   }
 
-  private static void record(Rounds.CellState c, int asked, int kept) {
+  private static void record(RoundPolicy.CellState c, int asked, int kept) {
     c.asked.add(asked);
     c.gained.add(kept);
     for (int i = 0; i < kept; i++) {
@@ -67,12 +67,12 @@ class RoundsTest {
 
   @Test
   void roundOneAsksForEachTargetAndLaterRoundsForTheDeficitOverTheYieldWithAMargin() {
-    Rounds.State s = state();
+    RoundPolicy s = state();
     assertEquals(Map.of(A, 30, B, 10), s.ask(1));
     round(s, 1, 30, 12, 10, 10); // A: yield 0.4; B: filled
     // 18 missing at 0.4 per question asked, with the 1.25 margin: ceil(56.25) = 57.
     assertEquals(Map.of(A, 57), s.ask(2));
-    assertEquals(Rounds.Status.FILLED, s.cells.get(B).status);
+    assertEquals(CellStatus.FILLED, s.cells.get(B).status);
     round(s, 2, 57, 15, 0, 0); // yield 15/57
     // 3 missing at 15/57: ceil(3 * 1.25 * 57 / 15) = ceil(14.25) = 15.
     assertEquals(Map.of(A, 15), s.ask(3));
@@ -80,21 +80,21 @@ class RoundsTest {
 
   @Test
   void aCellWhoseLastRoundYieldedLessThanMinYieldSaturatesAndIsAskedNoMore() {
-    Rounds.State s = state();
+    RoundPolicy s = state();
     round(s, 1, 30, 12, 10, 4);
     round(s, 2, 57, 2, 8, 6); // A: 2/57 = 0.035 < 0.05; B: filled
-    assertEquals(Rounds.Status.SATURATED, s.cells.get(A).status);
+    assertEquals(CellStatus.SATURATED, s.cells.get(A).status);
     assertEquals(2, s.cells.get(A).saturatedIn);
-    assertEquals(Rounds.Status.FILLED, s.cells.get(B).status);
+    assertEquals(CellStatus.FILLED, s.cells.get(B).status);
     assertEquals(Map.of(), s.ask(3));
   }
 
   @Test
   void aYieldBelowTheFloorIsCountedAtTheFloorSoOneRoundNeverAsksWithoutBound() {
-    Rounds.State s = state();
+    RoundPolicy s = state();
     round(s, 1, 30, 1, 10, 10); // A: 1/30 = 0.033, below the floor of 0.05 but min_yield is 0.05
-    assertEquals(Rounds.Status.SATURATED, s.cells.get(A).status);
-    Rounds.State t = state();
+    assertEquals(CellStatus.SATURATED, s.cells.get(A).status);
+    RoundPolicy t = state();
     record(t.cells.get(A), 30, 1);
     record(t.cells.get(B), 10, 10);
     t.settle(1, 0.0); // min_yield 0: never saturates by yield
@@ -103,7 +103,7 @@ class RoundsTest {
 
   @Test
   void yieldsAreReportedPerRoundWithNullWhereTheCellWasNotAsked() {
-    Rounds.State s = state();
+    RoundPolicy s = state();
     round(s, 1, 30, 12, 10, 10);
     round(s, 2, 57, 15, 0, 0);
     assertEquals(List.of(0.4, 0.263), s.cells.get(A).yields());

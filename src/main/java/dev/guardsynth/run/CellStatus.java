@@ -1,0 +1,37 @@
+package dev.guardsynth.run;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Why a cell got no more prompts; {@code FILLED} is the goal. As {@code run.json} writes it. */
+public enum CellStatus {
+  FILLED,
+  /** Generation stopped bringing new unique questions: its last round's yield fell too low. */
+  SATURATED,
+  MAX_ROUNDS,
+  /** The budget stopped the run before this cell was filled; a higher budget resumes it. */
+  BUDGET,
+  /** Not settled: the run is still going, or it stopped. */
+  OPEN;
+
+  @JsonValue
+  public String json() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @JsonCreator
+  public static CellStatus parse(String value) {
+    return valueOf(value.strip().toUpperCase(Locale.ROOT));
+  }
+
+  /** Why a cell with this status is short, for people. */
+  public String why() {
+    return switch (this) {
+      case SATURATED -> "saturated (its last round's yield fell below targets.min_yield)";
+      case MAX_ROUNDS -> "targets.max_rounds reached";
+      case BUDGET -> "the budget stopped the run";
+      case FILLED, OPEN -> json();
+    };
+  }
+}

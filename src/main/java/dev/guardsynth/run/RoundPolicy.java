@@ -1,0 +1,206 @@
+package dev.guardsynth.run;
+
+import dev.guardsynth.data.AxisCoverage;
+import dev.guardsynth.data.Cell;
+import dev.guardsynth.data.Labeled;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The round policy of {@code run}, apart from any file: what each round asks of each cell (round 1
+ * its target, later rounds its deficit over its measured yield, with a margin), which labeled
+ * questions a cell keeps (first come, up to its target), and when a cell is settled (filled, or
+ * saturated when a round's yield fell below {@code targets.min_yield}). Not thread-safe.
+ */
+final class RoundPolicy {
+  /**
+   * How much more than the deficit over the measured yield a round asks for: yields vary from round
+   * to round, and a round too small costs a whole extra round.
+   */
+  static final double MARGIN = 1.25;
+
+  /** The lowest yield a deficit is divided by, so a cell near saturation is not asked for 100×. */
+  static final double YIELD_FLOOR = 0.05;
+
+  /** One cell across the rounds so far. Mutable; owned by its policy. */
+  static final class CellState {
+    final Cell cell;
+    final int target;
+    final List<Integer> asked = new ArrayList<>(); // per round: questions asked
+    final List<Integer> gained = new ArrayList<>(); // per round: new questions kept
+    final List<Labeled> kept = new ArrayList<>(); // in the order kept
+    CellStatus status = CellStatus.OPEN;
+    int saturatedIn;
+
+    CellState(Cell cell, int target) {
+      this.cell = cell;
+      this.target = target;
+    }
+
+    int exported() {
+      return kept.size();
+    }
+
+    int deficit() {
+      return Math.max(0, target - exported());
+    }
+
+    /** New questions kept per question asked in {@code round}, or -1 when it was not asked. */
+    double yieldOf(int round) {
+      int a = round <= asked.size() ? asked.get(round - 1) : 0;
+      return a == 0 ? -1 : (double) gained.get(round - 1) / a;
+    }
+
+    List<Double> yields() {
+      List<Double> out = new ArrayList<>();
+      for (int r = 1; r <= asked.size(); r++) {
+        out.add(yieldOf(r) < 0 ? null : Math.round(yieldOf(r) * 1000) / 1000.0);
+      }
+      return out;
+    }
+
+    int rounds() {
+      return (int) asked.stream().filter(a -> a > 0).count();
+    }
+
+    private int lastAsked() {
+      for (int r = asked.size(); r >= 1; r--) {
+        if (asked.get(r - 1) > 0) {
+          return r;
+        }
+      }
+      return 1;
+    }
+  }
+
+  /** Every cell's state, in plan order. */
+  final Map<Cell, CellState> cells = new LinkedHashMap<>();
+
+  RoundPolicy(RoundPlanner planner) {
+    for (Cell c : planner.cells()) {
+      cells.put(c, new CellState(c, planner.target(c)));
+    }
+  }
+
+  /**
+   * What round {@code round} asks of each cell still open: round 1 the targets; later rounds the
+   * deficit over the last round's yield, with {@link #MARGIN}.
+   */
+  Map<Cell, Integer> ask(int round) {
+    Map<Cell, Integer> out = new LinkedHashMap<>();
+    for (CellState s : cells.values()) {
+      if (s.status != CellStatus.OPEN || s.deficit() == 0) {
+        continue;
+      }
+      int questions =
+          round == 1
+              ? s.target
+              : (int)
+                  Math.ceil(s.deficit() * MARGIN / Math.max(YIELD_FLOOR, s.yieldOf(s.lastAsked())));
+      out.put(s.cell, questions);
+    }
+    return out;
+  }
+
+  /**
+   * Keeps a round's labeled questions in their cells up to each target, in order, and records what
+   * each cell was asked and gained in it.
+   */
+  void keep(int round, Map<Cell, Integer> asked, List<Labeled> labeled) {
+    for (CellState s : cells.values()) {
+      s.asked.add(asked.getOrDefault(s.cell, 0));
+      s.gained.add(0);
+    }
+    for (Labeled q : labeled) {
+      CellState s = cells.get(Cell.of(q));
+      if (s != null && s.deficit() > 0) {
+        s.kept.add(q);
+        s.gained.set(round - 1, s.gained.get(round - 1) + 1);
+      }
+    }
+  }
+
+  /** Settles cells after {@code round}: filled, or saturated when their yield fell too low. */
+  void settle(int round, double minYield) {
+    for (CellState s : cells.values()) {
+      if (s.status != CellStatus.OPEN) {
+        continue;
+      }
+      if (s.deficit() == 0) {
+        s.status = CellStatus.FILLED;
+      } else if (s.yieldOf(round) >= 0 && s.yieldOf(round) < minYield) {
+        s.status = CellStatus.SATURATED;
+        s.saturatedIn = round;
+      }
+    }
+  }
+
+  /** Settles every cell still open once the rounds are over. */
+  void close(boolean budgetStopped) {
+    for (CellState s : cells.values()) {
+      if (s.status == CellStatus.OPEN) {
+        s.status =
+            s.deficit() == 0
+                ? CellStatus.FILLED
+                : budgetStopped ? CellStatus.BUDGET : CellStatus.MAX_ROUNDS;
+      }
+    }
+  }
+
+  /** The questions each cell kept so far, shown to the next round's prompts as examples. */
+  Map<Cell, List<String>> accepted() {
+    Map<Cell, List<String>> out = new LinkedHashMap<>();
+    cells.values().forEach(s -> out.put(s.cell, s.kept.stream().map(Labeled::text).toList()));
+    return out;
+  }
+
+  /** Each target of a cell, for the selection of the run folder's labeled questions. */
+  int target(Cell cell) {
+    CellState s = cells.get(cell);
+    return s == null ? 0 : s.target;
+  }
+
+  /** What {@code round} did for each cell it asked, for run.json. */
+  Map<String, RunRecord.RoundCell> roundCells(int round) {
+    Map<String, RunRecord.RoundCell> out = new LinkedHashMap<>();
+    for (CellState s : cells.values()) {
+      int asked = s.asked.size() >= round ? s.asked.get(round - 1) : 0;
+      if (asked > 0) {
+        out.put(
+            s.cell.id(),
+            new RunRecord.RoundCell(
+                asked,
+                s.gained.get(round - 1),
+                Math.round(s.yieldOf(round) * 1000) / 1000.0,
+                s.status));
+      }
+    }
+    return out;
+  }
+
+  /** Every cell's outcome, in plan order. */
+  List<CellOutcome> outcomes() {
+    List<CellOutcome> out = new ArrayList<>();
+    for (CellState s : cells.values()) {
+      AxisCoverage coverage = AxisCoverage.of(s.kept);
+      out.add(
+          new CellOutcome(
+              s.cell.id(),
+              s.target,
+              s.exported(),
+              s.target == 0 ? 1 : Math.round(1000.0 * s.exported() / s.target) / 1000.0,
+              s.rounds(),
+              s.yields(),
+              s.status,
+              coverage.cells().getOrDefault(s.cell, Map.of())));
+    }
+    return out;
+  }
+
+  /** Questions kept within targets, over every cell. */
+  int exported() {
+    return cells.values().stream().mapToInt(CellState::exported).sum();
+  }
+}
