@@ -7,6 +7,7 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Source;
+import dev.guardsynth.testing.CliResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +52,9 @@ class DatasetCommandsTest {
                 + "\n");
     Path out = dir.resolve("out/kept.jsonl");
     var r =
-        Issue5DatasetAcceptanceTest.cli(
+        CliResult.run(
             "filter", "--config", config().toString(), "--in", in.toString(), "-o", out.toString());
-    assertEquals(0, r.code(), r.err());
+    assertEquals(0, r.exitCode(), r.err());
     assertEquals(1, Files.readAllLines(out).size());
     List<String> rejected = Files.readAllLines(dir.resolve("out/rejected.jsonl"));
     assertEquals(2, rejected.size());
@@ -67,7 +68,7 @@ class DatasetCommandsTest {
         Files.writeString(
             dir.resolve("bad.jsonl"), line("편의점에서 과자를 들고 나와도 될까요?", "ko") + "\nnot json\n");
     var r =
-        Issue5DatasetAcceptanceTest.cli(
+        CliResult.run(
             "filter",
             "--config",
             config().toString(),
@@ -75,7 +76,7 @@ class DatasetCommandsTest {
             in.toString(),
             "-o",
             dir.resolve("k.jsonl").toString());
-    assertEquals(2, r.code(), r.err());
+    assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(in + ":2:"), r.err());
     assertTrue(Files.notExists(dir.resolve("k.jsonl")), "no half-written output");
   }
@@ -83,10 +84,8 @@ class DatasetCommandsTest {
   @Test
   void aBadFiltersSettingIsExitTwo() throws IOException {
     Path config = Files.writeString(dir.resolve("bad.yaml"), "filters: {personal_data: maybe}\n");
-    var r =
-        Issue5DatasetAcceptanceTest.cli(
-            "filter", "--config", config.toString(), "--in", config.toString());
-    assertEquals(2, r.code(), r.err());
+    var r = CliResult.run("filter", "--config", config.toString(), "--in", config.toString());
+    assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains("filters.personal_data: 'maybe' is not allowed"), r.err());
   }
 
@@ -94,7 +93,7 @@ class DatasetCommandsTest {
   void exportRejectsAnUnknownFormatAsUsage() throws IOException {
     Path in = Files.writeString(dir.resolve("q.jsonl"), line("편의점에서 과자를 들고 나와도 될까요?", "ko") + "\n");
     var r =
-        Issue5DatasetAcceptanceTest.cli(
+        CliResult.run(
             "export",
             "--config",
             config().toString(),
@@ -104,7 +103,7 @@ class DatasetCommandsTest {
             dir.resolve("d").toString(),
             "--format",
             "xml");
-    assertEquals(2, r.code(), r.err());
+    assertEquals(2, r.exitCode(), r.err());
     assertTrue(
         r.err().contains("--format: 'xml' is not allowed; use one of chat, flat, csv"), r.err());
   }
@@ -113,7 +112,7 @@ class DatasetCommandsTest {
   void exportOfUnlabeledQuestionsForTheRespondTaskSaysHowToFixIt() throws IOException {
     Path in = Files.writeString(dir.resolve("q.jsonl"), line("편의점에서 과자를 들고 나와도 될까요?", "ko") + "\n");
     var r =
-        Issue5DatasetAcceptanceTest.cli(
+        CliResult.run(
             "export",
             "--config",
             config().toString(),
@@ -123,10 +122,10 @@ class DatasetCommandsTest {
             dir.resolve("d").toString(),
             "--tasks",
             "detect,respond");
-    assertEquals(2, r.code(), r.err());
+    assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains("has no safeguard response"), r.err());
     var detectOnly =
-        Issue5DatasetAcceptanceTest.cli(
+        CliResult.run(
             "export",
             "--config",
             config().toString(),
@@ -138,14 +137,14 @@ class DatasetCommandsTest {
             "detect",
             "--format",
             "csv");
-    assertEquals(0, detectOnly.code(), detectOnly.err());
+    assertEquals(0, detectOnly.exitCode(), detectOnly.err());
     assertTrue(Files.exists(dir.resolve("d/detect/train.csv")));
   }
 
   @Test
   void statsOfAFolderThatIsNotARunIsExitTwo() {
-    var r = Issue5DatasetAcceptanceTest.cli("stats", dir.toString());
-    assertEquals(2, r.code(), r.err());
+    var r = CliResult.run("stats", dir.toString());
+    assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains("not a run directory (no run.json)"), r.err());
   }
 
@@ -167,9 +166,9 @@ class DatasetCommandsTest {
         run.resolve("rejected.jsonl"),
         "{\"id\":\"" + shortId + "\",\"reason\":\"too_short\",\"detail\":\"3 characters\"}\n");
 
-    var r = Issue5DatasetAcceptanceTest.cli("stats", run.toString());
+    var r = CliResult.run("stats", run.toString());
 
-    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.exitCode(), r.err());
     assertTrue(r.out().contains("filter: 3 in - 1 dropped = 2, but 1 went on"), r.out());
     assertTrue(r.out().contains("filter: 1 question(s) neither passed nor were rejected"), r.out());
   }

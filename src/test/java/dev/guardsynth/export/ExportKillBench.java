@@ -18,7 +18,7 @@ public final class ExportKillBench {
     // About 12.5 questions per base (3 categories × 2 labels, with rephrasings and twins).
     int bases = Math.max(1, (int) Math.round(questions / 12.48));
     long start = System.nanoTime();
-    var figures = Issue14DatasetReplacementTest.killExports(work, bases, 12, 20_000);
+    var figures = DatasetReplacementTest.killExports(work, bases, 12, 20_000);
     figures.put("total_s", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     figures.put("work", work.toString());
     System.out.println(figures);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failure. Its refresh step's script runs here for real in bash, as GitHub runs it, against a
  * stand-in for scripts/guardsynth that exits with the code the test picks.
  */
-class Issue13WorkflowTest {
+class RefreshWorkflowExampleTest {
   static final Path WORKFLOW = TestProject.ROOT.resolve("examples/github-actions/refresh.yml");
 
   @TempDir Path work;

@@ -1,19 +1,17 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.cli.Main;
 import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
-import dev.guardsynth.run.Pipeline;
-import dev.guardsynth.run.RunRecord;
-import dev.guardsynth.run.StageStatus;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.taxonomy.TaxonomyReader;
 import dev.guardsynth.testing.FakeOpenAiServer;
@@ -44,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * teacher, planting a filter bait in every other reply), then {@code stats} and {@code export}
  * through the real command line. The run happens once; each test checks one acceptance point.
  */
-class Issue5DatasetAcceptanceTest {
+class PipelineEndToEndTest {
   @TempDir static Path dir;
   static FakeOpenAiServer server;
   static Path config;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stays on the terminal, the file gets no {@code \r} and no escape; with stderr on the terminal
  * too, the bar is drawn there (the control that shows the first check can fail).
  */
-class Issue13ProgressTest {
+class ProgressDisplayTest {
   @TempDir Path dir;
 
   @Test
@@ -101,7 +101,7 @@ class Issue13ProgressTest {
             config.toString(),
             "--base-url",
             server.baseUrl());
-    String command = java.stream().map(Issue13ProgressTest::quote).collect(Collectors.joining(" "));
+    String command = java.stream().map(ProgressDisplayTest::quote).collect(Collectors.joining(" "));
     Path shown = dir.resolve(name + ".typescript");
     ProcessBuilder builder =
         new ProcessBuilder("script", "-q", "-e", "-c", command + redirect, "/dev/null")

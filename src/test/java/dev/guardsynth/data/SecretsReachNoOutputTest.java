@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command line or through {@code ${VAR}}, reach no output stream and no file of the run folder. A
  * real child process, so every log line it prints is in what is scanned.
  */
-class Issue14SecretsTest {
+class SecretsReachNoOutputTest {
   private static final String SECRET = "SECRET";
 
   @TempDir Path dir;

@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * names the short cells with reason {@code budget}, exits 3, and a re-run with a higher budget
  * continues from the journal without paying for any request twice.
  */
-class Issue11BudgetOutcomeTest {
+class BudgetStopOutcomeTest {
   private static final Map<String, String> ENV = Map.of("K", "k");
 
   @TempDir Path dir;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The full-size run (20,000 questions) is {@code scripts/bench export-kill}; this one uses fewer so
  * the suite stays quick.
  */
-class Issue14DatasetReplacementTest {
+class DatasetReplacementTest {
   private static final int KILLS = 12;
 
   @TempDir Path dir;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue #13: {@code guardsynth completion} prints a script that real bash accepts and uses. */
-class Issue13CompletionTest {
+class CompletionCommandTest {
   @TempDir Path dir;
 
   @Test

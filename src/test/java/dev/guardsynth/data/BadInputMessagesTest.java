@@ -1,13 +1,9 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.guardsynth.data.Candidate;
-import dev.guardsynth.data.Json;
-import dev.guardsynth.data.Label;
-import dev.guardsynth.data.Source;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.TestProject;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue #14, acceptance 4 and 5: bad input gets exit 2 and a message that says what, where and how
  * to fix it, through the real command line.
  */
-class Issue14InputHygieneTest {
+class BadInputMessagesTest {
   @TempDir Path dir;
 
   private static String candidate(String text) {

@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue #12 through the real CLI: structured output's fallback and the cost figures. */
-class Issue12JudgeTest {
+class StructuredAutoFallbackRunTest {
   @TempDir Path dir;
 
   @Test

@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * split, no near-duplicate pair across splits), its card loads as one config per task with a
  * license and no empty value (an empty release too), and the openai format holds messages only.
  */
-class Issue13ReleasesTest {
+class ReleasesTest {
   private static final List<String> TASKS = List.of("detect", "respond");
   private static final List<String> SPLITS = List.of("train", "validation", "test");
 

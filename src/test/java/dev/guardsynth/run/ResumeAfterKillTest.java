@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sending any request whose reply the journal already held, as the server's request log shows; and
  * no API key ever reaches a file, a log line or a message.
  */
-class Issue6KillAndResumeTest {
+class ResumeAfterKillTest {
   private static final String KEY_VAR = "GS_TEST_KEY";
   private static final int PROMPTS = 120; // 10 categories × 2 labels × 3 calls × 2 languages
 

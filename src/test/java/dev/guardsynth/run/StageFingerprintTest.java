@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * input makes the stage run again, and the edit stands: the rounds do not write labeled.jsonl over
  * it while their own inputs are unchanged.
  */
-class Issue14StageFingerprintTest {
+class StageFingerprintTest {
   private static final Map<String, String> ENV = Map.of("K", "k");
 
   @TempDir Path dir;

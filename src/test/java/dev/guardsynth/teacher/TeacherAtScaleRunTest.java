@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #6, the teacher at scale, through the real {@code guardsynth run}: budgets that stop and
  * resume to the same dataset, failures that are listed and retried alone, the tolerance, dry runs
- * and the LangChain4j providers. Kill and Ctrl-C are in {@link Issue6KillAndResumeTest}.
+ * and the LangChain4j providers. Kill and Ctrl-C are in {@link
+ * dev.guardsynth.run.ResumeAfterKillTest}.
  */
-class Issue6TeacherAtScaleTest {
+class TeacherAtScaleRunTest {
   private static final String KEY_VAR = "GS_TEST_KEY";
   private static final Map<String, String> ENV = Map.of(KEY_VAR, "sk-test-issue6");
 

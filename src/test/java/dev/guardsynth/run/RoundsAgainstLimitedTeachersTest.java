@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * LimitedTeacher}): the demo's setup with targets of 30 per category × label, the Korean rule set
  * only and 10 questions per call.
  */
-class Issue11RoundsTest {
+class RoundsAgainstLimitedTeachersTest {
   private static final Map<String, String> ENV = Map.of("K", "k");
 
   @TempDir Path dir;

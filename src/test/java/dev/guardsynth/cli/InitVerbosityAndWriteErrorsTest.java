@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue #14, acceptance 6 and point 8: init anywhere, verbosity levels, file error reasons. */
-class Issue14CommandsTest {
+class InitVerbosityAndWriteErrorsTest {
   @TempDir Path dir;
 
   @AfterEach
@@ -115,7 +115,7 @@ class Issue14CommandsTest {
   void aReadOnlyFolderSaysPermissionDenied() throws Exception {
     assumeTrue(
         !"root".equals(System.getProperty("user.name")),
-        "root ignores permissions; FileErrorsTest covers the message");
+        "root ignores permissions; FileHygieneTest covers the message");
     Path locked = Files.createDirectories(dir.resolve("locked"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {

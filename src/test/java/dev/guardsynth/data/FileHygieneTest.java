@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue #14: temporary files of killed writers are cleaned, and file errors say why. */
-class Issue14FileHygieneTest {
+class FileHygieneTest {
   @TempDir Path dir;
 
   @Test

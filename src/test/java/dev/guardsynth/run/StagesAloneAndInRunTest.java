@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (20% 429, 5% 500, 2% hangs past the timeout, 2% malformed) with no waiting, over fewer prompts
  * than the issue's 2,000; {@code scripts/bench stages} runs that many.
  */
-class Issue10StagesTest {
+class StagesAloneAndInRunTest {
   private static final Map<String, String> ENV = Map.of("K", "k");
 
   @TempDir Path dir;

@@ -1,4 +1,4 @@
-package dev.guardsynth.cli;
+package dev.guardsynth.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run} with a list of teacher endpoints, one of which is down (issue 12, acceptance 4). */
-class TeacherEndpointsRunTest {
+class EndpointsInARunTest {
   private static final Map<String, String> ENV = Map.of("GS_TEST_KEY", "sk-test-1234");
 
   @TempDir Path dir;
