@@ -42,10 +42,16 @@ final class CommonOptions {
   /** Sets up logging and loads the config; call first in every command. */
   GuardsynthConfig load() {
     configureLogging();
+    Path file = configFile();
+    return file != null ? ConfigLoader.load(file) : ConfigLoader.defaults(Path.of(""));
+  }
+
+  /** The config file {@link #load} reads: {@code --config}, else ./guardsynth.yaml, else null. */
+  Path configFile() {
     if (config != null) {
-      return ConfigLoader.load(config);
+      return config;
     }
     Path local = Path.of("guardsynth.yaml");
-    return Files.exists(local) ? ConfigLoader.load(local) : ConfigLoader.defaults(Path.of(""));
+    return Files.exists(local) ? local : null;
   }
 }

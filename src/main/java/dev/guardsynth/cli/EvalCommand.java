@@ -263,6 +263,12 @@ final class EvalCommand implements Callable<Integer> {
             ? null
             : GuardPrompts.detectSystem(
                 Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
+    SideFiles.Place sideFiles =
+        live.stateDir.place(
+            spec.name(), report.out, root.env, SideFiles.identity(common.configFile(), gold));
+    Path journal = sideFiles.file(live.journal, "responses.jsonl");
+    Path failures = sideFiles.file(live.failures, "failures.jsonl");
+    sideFiles.announce();
     root.stop().watch();
     try (TeacherSession session =
         TeacherSession.of(
@@ -271,12 +277,11 @@ final class EvalCommand implements Callable<Integer> {
             config.budget(),
             new TeacherSession.Settings(
                 Duration.ofMillis(live.retryDelayMillis), root.stop(), null, null),
-            StageIo.beside(live.failures, report.out, "failures.jsonl"),
+            failures,
             config.teacher().failureTolerance())) {
       LiveGuard.Answers answers;
       String describe;
-      try (TeacherSession.StageRequests requests =
-          session.begin("eval", StageIo.beside(live.journal, report.out, "responses.jsonl"))) {
+      try (TeacherSession.StageRequests requests = session.begin("eval", journal)) {
         describe = session.describeTeacher();
         answers =
             new LiveGuard(

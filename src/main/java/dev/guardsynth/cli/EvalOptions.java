@@ -5,6 +5,7 @@ import dev.guardsynth.eval.ReportFormatter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** The option groups of {@code guardsynth eval}, apart so the command reads as its flow. */
@@ -154,7 +155,8 @@ final class EvalOptions {
         paramLabel = "FILE",
         description =
             "Request journal: answers already in it are not asked again (default: responses.jsonl"
-                + " beside --out, or in the working folder when the report goes to stdout).")
+                + " in --state-dir: beside --out, or with the report on stdout in a state folder"
+                + " that the same command line finds again).")
     Path journal;
 
     @Option(
@@ -163,8 +165,13 @@ final class EvalOptions {
         description =
             "Where questions whose request failed for good are listed with their errors; up to"
                 + " teacher.failure_tolerance of them may fail, and count as unreadable answers"
-                + " (default: failures.jsonl beside --out, or in the working folder).")
+                + " (default: failures.jsonl in --state-dir).")
     Path failures;
+
+    // A group of its own inside this one (picocli takes no mixin in a group), so that the flag
+    // is the stage commands' own and is listed with the live model's options.
+    @ArgGroup(validate = false)
+    SideFiles stateDir = new SideFiles();
 
     @Option(
         names = "--shots",

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code guardsynth filter}: drops questions that break a rule, each with its one reason. */
 @Command(
@@ -22,9 +25,15 @@ import picocli.CommandLine.Option;
       "",
       "Example:",
       "  guardsynth filter --config examples/demo/guardsynth.yaml"
-          + " --in output/demo/unique.jsonl -o kept.jsonl --rejected rejected.jsonl"
+          + " --in output/demo/unique.jsonl -o kept.jsonl --rejected rejected.jsonl",
+      "",
+      "Without --rejected, rejected.jsonl goes beside --out; with the output on stdout, to a"
+          + " state folder outside the working folder, named on stderr (--state-dir DIR names"
+          + " another)."
     })
 final class FilterCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
 
   @Option(
@@ -43,16 +52,21 @@ final class FilterCommand implements Callable<Integer> {
       names = "--rejected",
       paramLabel = "FILE",
       description =
-          "Where rejected questions go, with their reason (default: rejected.jsonl beside --out,"
-              + " or in the working folder when writing to stdout).")
+          "Where rejected questions go, with their reason (default: rejected.jsonl in"
+              + " --state-dir).")
   Path rejected;
+
+  @Mixin SideFiles stateDir;
 
   @Override
   public Integer call() {
     QuestionFilter filter = QuestionFilter.open(common.load().filters());
+    SideFiles.Place sideFiles =
+        stateDir.place(spec.name(), out, root.env, SideFiles.identity(common.configFile(), in));
     try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
         JsonlWriter kept = StageIo.output(out);
-        JsonlWriter rejects = JsonlWriter.create(StageIo.beside(rejected, out, "rejected.jsonl"))) {
+        JsonlWriter rejects = JsonlWriter.create(sideFiles.file(rejected, "rejected.jsonl"))) {
+      sideFiles.announce();
       FilterStage.run(filter, reader.stream(), kept, rejects);
     }
     return Main.OK;

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Beside --out it keeps responses.jsonl (the request journal: re-running pays only for"
-          + " what it lacks) and failures.jsonl (requests that failed for good, with their errors).",
+          + " what it lacks) and failures.jsonl (requests that failed for good, with their errors);"
+          + " with the output on stdout, in a state folder outside the working folder, named on"
+          + " stderr (--state-dir DIR names another).",
       "",
       "Example:",
       "  guardsynth plan --config examples/demo/guardsynth.yaml -o prompts.jsonl && guardsynth"
@@ -47,7 +49,8 @@ final class GenerateCommand implements Callable<Integer> {
     List<PromptSpec> prompts = StageIo.readAll(stageOptions.in, PromptSpec.class);
     try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
         JsonlWriter candidates = StageIo.output(stageOptions.out)) {
-      GenerateStage.run(teacher.session(), stageOptions.journal(), prompts, Set.of(), candidates);
+      stageOptions.sideFiles.announce();
+      GenerateStage.run(teacher.session(), teacher.journal(), prompts, Set.of(), candidates);
     }
     return Main.OK;
   }

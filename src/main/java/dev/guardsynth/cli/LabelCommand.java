@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Beside --out it writes label_rejected.jsonl and disagreements.jsonl, and keeps"
-          + " responses.jsonl (the request journal) and failures.jsonl.",
+          + " responses.jsonl (the request journal) and failures.jsonl; with the output on stdout,"
+          + " in a state folder outside the working folder, named on stderr (--state-dir DIR"
+          + " names another).",
       "",
       "Example:",
       "  guardsynth label --config examples/demo/guardsynth.yaml --in kept.jsonl -o labeled.jsonl"
@@ -48,17 +50,17 @@ final class LabelCommand implements Callable<Integer> {
       names = "--rejected",
       paramLabel = "FILE",
       description =
-          "Where rejected questions go, with their reason (default: label_rejected.jsonl beside"
-              + " --out, or in the working folder when writing to stdout; as in a run folder, the"
-              + " filter's rejected.jsonl beside it is left alone).")
+          "Where rejected questions go, with their reason (default: label_rejected.jsonl in"
+              + " --state-dir; as in a run folder, the filter's rejected.jsonl beside it is left"
+              + " alone).")
   Path rejected;
 
   @Option(
       names = "--disagreements",
       paramLabel = "FILE",
       description =
-          "Where the judge's disagreements go, for audit (default: disagreements.jsonl beside"
-              + " --out, or in the working folder).")
+          "Where the judge's disagreements go, for audit (default: disagreements.jsonl in"
+              + " --state-dir).")
   Path disagreements;
 
   @Override
@@ -69,11 +71,11 @@ final class LabelCommand implements Callable<Integer> {
     try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
         JsonlWriter labeled = StageIo.output(stageOptions.out);
         JsonlWriter rejects =
-            JsonlWriter.create(StageIo.beside(rejected, stageOptions.out, "label_rejected.jsonl"));
+            JsonlWriter.create(stageOptions.sideFiles.file(rejected, "label_rejected.jsonl"));
         JsonlWriter disagreed =
-            JsonlWriter.create(
-                StageIo.beside(disagreements, stageOptions.out, "disagreements.jsonl"))) {
-      stage.run(teacher.session(), stageOptions.journal(), questions, labeled, rejects, disagreed);
+            JsonlWriter.create(stageOptions.sideFiles.file(disagreements, "disagreements.jsonl"))) {
+      stageOptions.sideFiles.announce();
+      stage.run(teacher.session(), teacher.journal(), questions, labeled, rejects, disagreed);
     }
     return Main.OK;
   }

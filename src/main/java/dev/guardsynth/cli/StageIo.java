@@ -31,19 +31,4 @@ final class StageIo {
     }
     return JsonlWriter.create(Path.of(out));
   }
-
-  /**
-   * {@code given}, else {@code name} in the folder of the output file (or in the working folder
-   * when writing to stdout): where a stage's side files go by default.
-   */
-  static Path beside(Path given, String out, String name) {
-    if (given != null) {
-      return given;
-    }
-    if (out == null || out.equals("-")) {
-      return Path.of(name);
-    }
-    Path parent = Path.of(out).toAbsolutePath().getParent();
-    return parent == null ? Path.of(name) : parent.resolve(name);
-  }
 }

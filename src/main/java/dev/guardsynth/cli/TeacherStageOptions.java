@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * What the stage commands that ask the teacher ({@code generate}, {@code label}) share: the teacher
- * options, input and output, the journal and failures files, and the session that handles its
- * failures as {@code run} does (see {@link TeacherSession}).
+ * options, input and output, the journal and failures files and the folder of side files ({@link
+ * SideFiles}), and the session that handles its failures as {@code run} does (see {@link
+ * TeacherSession}).
  */
 final class TeacherStageOptions {
   @Mixin TeacherOptions teacher;
@@ -43,7 +44,8 @@ final class TeacherStageOptions {
           "Request journal: every reply is appended as it arrives, and replies already in it are"
               + " not requested (or paid for) again (default: "
               + JOURNAL
-              + " beside --out, or in the working folder when writing to stdout).")
+              + " in --state-dir: beside --out, or with the output on stdout in a state folder"
+              + " that the same command line finds again).")
   Path journal;
 
   @Option(
@@ -53,19 +55,20 @@ final class TeacherStageOptions {
           "Where requests that failed for good are listed with their errors; running the same"
               + " command again retries exactly these (default: "
               + FAILURES
-              + " beside --out, or in the working folder).")
+              + " in --state-dir).")
   Path failures;
 
-  Path journal() {
-    return StageIo.beside(journal, out, JOURNAL);
-  }
+  @Mixin SideFiles stateDir;
 
-  Path failures() {
-    return StageIo.beside(failures, out, FAILURES);
-  }
+  /** Where this command's side files go; set by {@link #open}. */
+  SideFiles.Place sideFiles;
 
-  /** A stage command's teacher session and its progress display; closing ends both. */
-  record Opened(TeacherSession session, ProgressDisplay progress) implements AutoCloseable {
+  /**
+   * A stage command's teacher session, its progress display and its journal file; closing ends the
+   * first two.
+   */
+  record Opened(TeacherSession session, ProgressDisplay progress, Path journal)
+      implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -80,8 +83,8 @@ final class TeacherStageOptions {
 
   /**
    * Opens the teacher session for a stage command writing to {@link #out}: its failures go to
-   * {@link #failures}, Ctrl-C stops it cleanly (exit 3), {@code budget} applies, and progress shows
-   * on stderr unless {@code --quiet}.
+   * {@link #failures} (by default in the folder {@link #sideFiles} names), Ctrl-C stops it cleanly
+   * (exit 3), {@code budget} applies, and progress shows on stderr unless {@code --quiet}.
    */
   Opened open(
       GuardsynthConfig config, GuardsynthCommand root, CommonOptions common, CommandSpec spec) {
@@ -89,6 +92,10 @@ final class TeacherStageOptions {
         common.verbosity.quiet
             ? null
             : new ProgressDisplay(spec.commandLine().getErr(), StderrTerminal.detect(root.env));
+    sideFiles =
+        stateDir.place(spec.name(), out, root.env, SideFiles.identity(common.configFile(), in));
+    Path journalFile = sideFiles.file(journal, JOURNAL);
+    Path failuresFile = sideFiles.file(failures, FAILURES);
     root.stop().watch();
     return new Opened(
         TeacherSession.open(
@@ -97,7 +104,8 @@ final class TeacherStageOptions {
             root.env,
             teacher.record,
             new TeacherSession.Settings(teacher.retryDelay(), root.stop(), progress, null),
-            failures()),
-        progress);
+            failuresFile),
+        progress,
+        journalFile);
   }
 }

@@ -261,6 +261,8 @@ class EvalCommandLiveTest {
       try (FakeGuardServer server = FakeGuardServer.start(new ScriptedGuard())) {
         CliResult r =
             CliResult.run(
+                // Failures, were there any, go to the state folder: one under this test's folder.
+                Map.of("XDG_STATE_HOME", dir.resolve("state").toString()),
                 "eval",
                 "--config",
                 config.toString(),

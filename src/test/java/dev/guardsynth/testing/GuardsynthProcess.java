@@ -1,12 +1,15 @@
 package dev.guardsynth.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs {@code dev.guardsynth.cli.Main} in a child JVM on the test classpath, so tests can send it
@@ -27,6 +30,15 @@ public final class GuardsynthProcess {
   /** Starts {@code guardsynth args...} with {@code env} added to this JVM's environment. */
   public static GuardsynthProcess start(Path logs, Map<String, String> env, String... args)
       throws IOException {
+    return start(null, logs, env, args);
+  }
+
+  /**
+   * Starts {@code guardsynth args...} in the working folder {@code workingDir} (this JVM's own when
+   * null), with {@code env} added to this JVM's environment.
+   */
+  public static GuardsynthProcess start(
+      Path workingDir, Path logs, Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(logs);
     Path out = Files.createTempFile(logs, "stdout-", ".txt");
     Path err = Files.createTempFile(logs, "stderr-", ".txt");
@@ -35,7 +47,11 @@ public final class GuardsynthProcess {
     command.add("-Xshare:auto");
     command.add("-XX:TieredStopAtLevel=1"); // starts faster; these runs are short
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    // Absolute, so that the child finds its classes from any working folder.
+    command.add(
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(entry -> Path.of(entry).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator)));
     command.add("dev.guardsynth.cli.Main");
     command.addAll(List.of(args));
     ProcessBuilder builder =
@@ -43,6 +59,9 @@ public final class GuardsynthProcess {
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    if (workingDir != null) {
+      builder.directory(workingDir.toFile());
+    }
     builder.environment().putAll(env);
     return new GuardsynthProcess(builder.start(), out, err);
   }
