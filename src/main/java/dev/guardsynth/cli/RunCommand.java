@@ -168,14 +168,7 @@ final class RunCommand implements Callable<Integer> {
         .append(minFill)
         .append(":");
     for (RunRecord.ShortCell c : cells) {
-      out.append("\n  ")
-          .append(c.cell())
-          .append(": ")
-          .append(c.exported())
-          .append(" of ")
-          .append(c.target())
-          .append(", ")
-          .append(c.reason().why());
+      out.append("\n  ").append(c.describe());
     }
     return out.toString();
   }

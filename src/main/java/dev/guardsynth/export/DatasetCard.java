@@ -208,6 +208,23 @@ final class DatasetCard {
     return out.toString();
   }
 
+  /**
+   * The card's list of cells a run left short of their targets, with the losses that explain why;
+   * empty when there are none.
+   */
+  static String shortCells(List<String> lines) {
+    if (lines.isEmpty()) {
+      return "";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "\n### Short cells\n\nCells the run left short of `targets.min_fill`: what each got,"
+                + " why it got no more, and the questions it lost per stage and reason, largest"
+                + " first.\n\n");
+    lines.forEach(l -> out.append("- ").append(l).append('\n'));
+    return out.toString();
+  }
+
   /** The YAML header: what the Hub and the {@code datasets} loader read. */
   static String frontMatter(
       DatasetStats stats,

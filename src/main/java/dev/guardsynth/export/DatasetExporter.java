@@ -67,6 +67,8 @@ public final class DatasetExporter {
    *     question says its own
    * @param targets exported questions wanted per cell, for the card's table of cells; null for no
    *     such table
+   * @param shortCells one line per cell the run left short of its target: what it got, why, and the
+   *     losses per stage and reason (empty when every cell was filled, or outside a run)
    */
   public record Options(
       String name,
@@ -74,9 +76,22 @@ public final class DatasetExporter {
       String respondSystem,
       DedupConfig dedup,
       List<String> languages,
-      TargetsConfig targets) {
+      TargetsConfig targets,
+      List<String> shortCells) {
     public Options {
       languages = List.copyOf(languages);
+      shortCells = shortCells == null ? List.of() : List.copyOf(shortCells);
+    }
+
+    /** Options with a table of cells and no short cells. */
+    public Options(
+        String name,
+        String detectSystem,
+        String respondSystem,
+        DedupConfig dedup,
+        List<String> languages,
+        TargetsConfig targets) {
+      this(name, detectSystem, respondSystem, dedup, languages, targets, List.of());
     }
 
     /** Options without a table of cells on the card. */
@@ -86,7 +101,7 @@ public final class DatasetExporter {
         String respondSystem,
         DedupConfig dedup,
         List<String> languages) {
-      this(name, detectSystem, respondSystem, dedup, languages, null);
+      this(name, detectSystem, respondSystem, dedup, languages, null, List.of());
     }
   }
 
@@ -261,7 +276,10 @@ public final class DatasetExporter {
                 options.languages(),
                 cardFiles(records, recordFiles),
                 input.stream().allMatch(q -> q.judge() != null)),
-            options.targets() == null ? null : DatasetCard.cells(input, options.targets())));
+            options.targets() == null
+                ? null
+                : DatasetCard.cells(input, options.targets())
+                    + DatasetCard.shortCells(options.shortCells())));
     writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
     return new ExportResult(records, all.size(), stats);
   }

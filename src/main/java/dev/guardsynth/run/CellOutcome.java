@@ -18,9 +18,13 @@ import java.util.TreeMap;
  * @param rounds rounds that asked this cell for questions
  * @param yieldPerRound new exported questions per question asked, per round; null where the cell
  *     was not asked
- * @param status {@code filled}, {@code saturated} (its last round's yield fell below {@code
- *     targets.min_yield}), {@code max_rounds} or {@code budget} (the budget stopped the run)
+ * @param status {@code filled}, {@code saturated} (its last round's new unique questions per
+ *     question asked fell below {@code targets.min_yield}), {@code dropped} (later stages dropped
+ *     what generation brought; see {@code losses}), {@code max_rounds} or {@code budget} (the
+ *     budget stopped the run)
  * @param axisCoverage per axis, how many exported questions came from a prompt with each value
+ * @param losses questions lost on the way, per stage ({@code generate}, {@code dedup}, {@code
+ *     filter}, {@code label}) and reason, over the rounds; empty for a run from before losses
  */
 public record CellOutcome(
     String cell,
@@ -30,10 +34,12 @@ public record CellOutcome(
     int rounds,
     List<Double> yieldPerRound,
     CellStatus status,
-    Map<String, Map<String, Long>> axisCoverage) {
+    Map<String, Map<String, Long>> axisCoverage,
+    Map<String, Map<String, Long>> losses) {
   public CellOutcome {
     yieldPerRound = Collections.unmodifiableList(new ArrayList<>(yieldPerRound));
     axisCoverage = Collections.unmodifiableMap(new TreeMap<>(axisCoverage));
+    losses = Collections.unmodifiableMap(new TreeMap<>(losses == null ? Map.of() : losses));
   }
 
   /** The cells as a text table, for {@code stats}. */
@@ -63,6 +69,15 @@ public record CellOutcome(
               c.rounds(),
               c.status().json(),
               yields(c)));
+    }
+    if (cells.stream().anyMatch(c -> !c.losses().isEmpty())) {
+      out.append("\nlosses (questions each cell lost, per stage and reason, largest first)\n");
+      for (CellOutcome c : cells) {
+        if (!c.losses().isEmpty()) {
+          out.append(
+              String.format(Locale.ROOT, "  %-36s %s%n", c.cell(), CellLosses.render(c.losses())));
+        }
+      }
     }
     out.append("\naxis coverage (exported questions per axis value)\n");
     for (CellOutcome c : cells) {

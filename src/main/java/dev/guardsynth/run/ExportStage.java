@@ -66,6 +66,15 @@ public final class ExportStage {
 
   /** Writes {@code questions} as the dataset in {@code out} under {@code export}. */
   public ExportResult run(ExportConfig export, List<Labeled> questions, Path out) {
+    return run(export, questions, out, List.of());
+  }
+
+  /**
+   * Writes {@code questions} as the dataset in {@code out}; the card lists {@code shortCells}, the
+   * run's cells short of their targets with their losses.
+   */
+  ExportResult run(
+      ExportConfig export, List<Labeled> questions, Path out, List<String> shortCells) {
     ExportResult result =
         new DatasetExporter(
                 export,
@@ -76,7 +85,8 @@ public final class ExportStage {
                     respondSystem,
                     config.dedup(),
                     RuleSet.languages(config.rules()),
-                    config.targets()))
+                    config.targets(),
+                    shortCells))
             .write(questions, out);
     LOG.log(
         Level.INFO,

@@ -3,6 +3,7 @@ package dev.guardsynth.run;
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Cell;
+import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
@@ -111,9 +112,15 @@ public final class Pipeline {
         Rounds.Outcome outcome =
             new Rounds(config, dir, rounds, filter, label, session, log, options.stop()).run();
         options.stop().check();
+        List<RunRecord.ShortCell> shortCells = shortCells(outcome);
         // A budget stop exports what the completed rounds kept: nothing paid for is lost.
-        export(export, log);
-        putOutcome(log, outcome);
+        export(export, log, shortCells);
+        log.outcome(
+            outcome.rounds(),
+            outcome.cells(),
+            outcome.exported(),
+            shortCells,
+            shortCells.isEmpty() && outcome.exported() > 0);
         log.usage(session.usage(), costPerQuestion(session, log));
         if (outcome.budget() != null) {
           log.finish(StageStatus.STOPPED, outcome.budget().getMessage());
@@ -294,28 +301,21 @@ public final class Pipeline {
     return out;
   }
 
-  /**
-   * Records each cell's outcome in run.json: {@code cells}, and {@code targets_met} with the cells
-   * short of {@code targets.min_fill} and why ({@code short_cells}).
-   */
-  private void putOutcome(RunLog log, Rounds.Outcome outcome) {
+  /** The cells short of {@code targets.min_fill}, with why and what they lost. */
+  private List<RunRecord.ShortCell> shortCells(Rounds.Outcome outcome) {
     double minFill = config.targets().minFill();
-    List<RunRecord.ShortCell> shortCells = new ArrayList<>();
+    List<RunRecord.ShortCell> out = new ArrayList<>();
     for (CellOutcome c : outcome.cells()) {
       if (c.fill() + 1e-9 < minFill) {
-        shortCells.add(new RunRecord.ShortCell(c.cell(), c.target(), c.exported(), c.status()));
+        out.add(
+            new RunRecord.ShortCell(c.cell(), c.target(), c.exported(), c.status(), c.losses()));
       }
     }
-    log.outcome(
-        outcome.rounds(),
-        outcome.cells(),
-        outcome.exported(),
-        shortCells,
-        shortCells.isEmpty() && outcome.exported() > 0);
+    return out;
   }
 
-  /** labeled.jsonl → dataset/. */
-  private void export(ExportStage export, RunLog log)
+  /** labeled.jsonl → dataset/, its card naming the short cells. */
+  private void export(ExportStage export, RunLog log, List<RunRecord.ShortCell> shortCells)
       throws TeacherException, InterruptedException {
     List<Labeled> questions = readAll(dir.labeled(), Labeled.class);
     if (questions.isEmpty() && Files.exists(dir.dataset().resolve("manifest.json"))) {
@@ -325,13 +325,14 @@ public final class Pipeline {
       StageStep.ofRun(log).record("export", StageStatus.SKIPPED, new Exported(0L));
       return;
     }
+    List<String> lines = shortCells.stream().map(RunRecord.ShortCell::describe).toList();
     StageStep.ofRun(log)
         .run(
             "export",
-            export.fingerprint(config.export(), dir.labeled()),
+            Ids.sha256Hex(export.fingerprint(config.export(), dir.labeled()) + lines),
             dir.dataset().resolve("manifest.json"),
             () -> {
-              ExportResult result = export.run(config.export(), questions, dir.dataset());
+              ExportResult result = export.run(config.export(), questions, dir.dataset(), lines);
               return StageStep.Ran.complete(result, null);
             },
             () -> null);

@@ -30,6 +30,8 @@ final class RoundPolicy {
     final int target;
     final List<Integer> asked = new ArrayList<>(); // per round: questions asked
     final List<Integer> gained = new ArrayList<>(); // per round: new questions kept
+    final List<Integer> fresh = new ArrayList<>(); // per round: new unique questions after dedup
+    final CellLosses.Counts losses = new CellLosses.Counts(); // over the rounds
     final List<Labeled> kept = new ArrayList<>(); // in the order kept
     CellStatus status = CellStatus.OPEN;
     int saturatedIn;
@@ -49,8 +51,20 @@ final class RoundPolicy {
 
     /** New questions kept per question asked in {@code round}, or -1 when it was not asked. */
     double yieldOf(int round) {
+      return perAsked(gained, round);
+    }
+
+    /**
+     * New unique questions (after dedup) per question asked in {@code round}, or -1 when it was not
+     * asked: what the teacher still had to say, before any later stage dropped a question.
+     */
+    double freshYieldOf(int round) {
+      return perAsked(fresh, round);
+    }
+
+    private double perAsked(List<Integer> counts, int round) {
       int a = round <= asked.size() ? asked.get(round - 1) : 0;
-      return a == 0 ? -1 : (double) gained.get(round - 1) / a;
+      return a == 0 || round > counts.size() ? -1 : (double) counts.get(round - 1) / a;
     }
 
     List<Double> yields() {
@@ -106,14 +120,18 @@ final class RoundPolicy {
 
   /**
    * Keeps a round's labeled questions in their cells up to each target, in order, and records what
-   * each cell was asked and gained in it.
+   * each cell was asked, brought after dedup, gained and lost in it.
    */
-  void keep(int round, Map<Cell, Integer> asked, List<Labeled> labeled) {
+  void keep(int round, Rounds.Round done) {
+    Map<Cell, Integer> unique = new LinkedHashMap<>();
+    done.unique().forEach(c -> unique.merge(Cell.of(c), 1, Integer::sum));
     for (CellState s : cells.values()) {
-      s.asked.add(asked.getOrDefault(s.cell, 0));
+      s.asked.add(done.asked().getOrDefault(s.cell, 0));
       s.gained.add(0);
+      s.fresh.add(unique.getOrDefault(s.cell, 0));
+      s.losses.add(done.losses().of(s.cell));
     }
-    for (Labeled q : labeled) {
+    for (Labeled q : done.labels().labeled()) {
       CellState s = cells.get(Cell.of(q));
       if (s != null && s.deficit() > 0) {
         s.kept.add(q);
@@ -122,7 +140,12 @@ final class RoundPolicy {
     }
   }
 
-  /** Settles cells after {@code round}: filled, or saturated when their yield fell too low. */
+  /**
+   * Settles cells after {@code round}: filled; saturated when the teacher stopped bringing new
+   * unique questions (new after dedup, per question asked, below {@code minYield}); or dropped when
+   * it still brought them but later stages dropped so many that too few were kept: more rounds
+   * would pay for what those stages throw away, and the cell's losses say why.
+   */
   void settle(int round, double minYield) {
     for (CellState s : cells.values()) {
       if (s.status != CellStatus.OPEN) {
@@ -130,9 +153,11 @@ final class RoundPolicy {
       }
       if (s.deficit() == 0) {
         s.status = CellStatus.FILLED;
-      } else if (s.yieldOf(round) >= 0 && s.yieldOf(round) < minYield) {
+      } else if (s.freshYieldOf(round) >= 0 && s.freshYieldOf(round) < minYield) {
         s.status = CellStatus.SATURATED;
         s.saturatedIn = round;
+      } else if (s.yieldOf(round) >= 0 && s.yieldOf(round) < minYield) {
+        s.status = CellStatus.DROPPED;
       }
     }
   }
@@ -194,7 +219,8 @@ final class RoundPolicy {
               s.rounds(),
               s.yields(),
               s.status,
-              coverage.cells().getOrDefault(s.cell, Map.of())));
+              coverage.cells().getOrDefault(s.cell, Map.of()),
+              s.losses.asMap()));
     }
     return out;
   }

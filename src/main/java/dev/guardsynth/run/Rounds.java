@@ -118,8 +118,9 @@ final class Rounds {
       }
       round++;
       stop.check();
+      Round done;
       try {
-        labels.add(runRound(round, prompts));
+        done = runRound(round, prompts);
       } catch (BudgetExceededException e) {
         if (round == 1) {
           throw e; // no round completed: nothing to export, and an earlier dataset stays
@@ -129,9 +130,8 @@ final class Rounds {
         files.rebuild(round, labels, policy::target); // the completed rounds only
         break;
       }
-      Map<Cell, Integer> asked = new LinkedHashMap<>();
-      prompts.forEach(p -> asked.merge(cellOf(p), p.count(), Integer::sum));
-      policy.keep(round, asked, labels.get(round - 1).labeled());
+      labels.add(done.labels());
+      policy.keep(round, done);
       files.rebuild(round, labels, policy::target);
       policy.settle(round, targets.minYield());
       log.roundCells(round, policy.roundCells(round));
@@ -170,8 +170,8 @@ final class Rounds {
     return over.isEmpty() ? null : String.join("; ", over);
   }
 
-  /** One round's stages, each handing what it wrote to the next; returns the label output. */
-  private RunFiles.Labels runRound(int round, List<PromptSpec> prompts)
+  /** One round's stages, each handing what it wrote to the next. */
+  private Round runRound(int round, List<PromptSpec> prompts)
       throws TeacherException, InterruptedException {
     RunDirectory r = dir.round(round);
     StageStep step = StageStep.ofRound(log, round);
@@ -194,11 +194,28 @@ final class Rounds {
     List<Candidate> roundUnique = dedup(step, r, candidates);
     unique.addAll(roundUnique);
     stop.check();
-    List<Candidate> kept = filter(step, r, roundUnique);
-    RunFiles.Labels labeled = label(step, r, kept);
+    Filtered filtered = filter(step, r, roundUnique);
+    RunFiles.Labels labeled = label(step, r, filtered.kept());
     stop.check();
-    return labeled;
+    Map<Cell, Integer> asked = new LinkedHashMap<>();
+    prompts.forEach(p -> asked.merge(cellOf(p), p.count(), Integer::sum));
+    CellLosses losses = new CellLosses();
+    losses.generate(asked, candidates);
+    losses.dedup(candidates, roundUnique);
+    losses.rejected("filter", roundUnique, filtered.rejected());
+    losses.rejected("label", filtered.kept(), labeled.rejected());
+    return new Round(asked, roundUnique, labeled, losses);
   }
+
+  /**
+   * What one round gave, in memory: what it asked of each cell, the new unique questions (after
+   * dedup), the label stage's output and each cell's losses on the way.
+   */
+  record Round(
+      Map<Cell, Integer> asked,
+      List<Candidate> unique,
+      RunFiles.Labels labels,
+      CellLosses losses) {}
 
   private static Cell cellOf(PromptSpec p) {
     return new Cell(p.category(), p.label(), p.language());
@@ -253,7 +270,10 @@ final class Rounds {
         () -> readAll(r.unique(), Candidate.class));
   }
 
-  private List<Candidate> filter(StageStep step, RunDirectory r, List<Candidate> questions)
+  /** What the filter of one round kept and rejected. */
+  private record Filtered(List<Candidate> kept, List<Rejected> rejected) {}
+
+  private Filtered filter(StageStep step, RunDirectory r, List<Candidate> questions)
       throws TeacherException, InterruptedException {
     return step.run(
         "filter",
@@ -261,13 +281,16 @@ final class Rounds {
         r.kept(),
         () -> {
           List<Candidate> out = new ArrayList<>();
+          List<Rejected> dropped = new ArrayList<>();
           try (JsonlWriter kept = JsonlWriter.create(r.kept()).copyingInto(out);
-              JsonlWriter rejected = JsonlWriter.create(r.rejected())) {
+              JsonlWriter rejected = JsonlWriter.create(r.rejected()).copyingInto(dropped)) {
             FilterResult result = FilterStage.run(filter, questions.stream(), kept, rejected);
-            return StageStep.Ran.complete(result, out);
+            return StageStep.Ran.complete(result, new Filtered(out, dropped));
           }
         },
-        () -> readAll(r.kept(), Candidate.class));
+        () ->
+            new Filtered(
+                readAll(r.kept(), Candidate.class), readAll(r.rejected(), Rejected.class)));
   }
 
   private RunFiles.Labels label(StageStep step, RunDirectory r, List<Candidate> kept)

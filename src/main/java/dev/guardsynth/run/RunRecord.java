@@ -160,6 +160,34 @@ public record RunRecord(
     }
   }
 
-  /** A cell short of {@code targets.min_fill}, and why it got no more. */
-  public record ShortCell(String cell, int target, int exported, CellStatus reason) {}
+  /**
+   * A cell short of {@code targets.min_fill}, why it got no more, and what it lost on the way, per
+   * stage and reason.
+   */
+  public record ShortCell(
+      String cell,
+      int target,
+      int exported,
+      CellStatus reason,
+      Map<String, Map<String, Long>> losses) {
+    public ShortCell {
+      losses = losses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(losses));
+    }
+
+    /**
+     * One line for people: {@code crime_advice/unsafe/ko: 0 of 10, <why>; label:
+     * response_wrong_language 78, judge_disagrees 17; filter: wrong_language 3}.
+     */
+    public String describe() {
+      String lost = CellLosses.render(losses);
+      return cell
+          + ": "
+          + exported
+          + " of "
+          + target
+          + ", "
+          + reason.why()
+          + (lost.isEmpty() ? "" : "; " + lost);
+    }
+  }
 }

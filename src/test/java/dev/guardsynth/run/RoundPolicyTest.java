@@ -54,6 +54,7 @@ class RoundPolicyTest {
   private static void record(RoundPolicy.CellState c, int asked, int kept) {
     c.asked.add(asked);
     c.gained.add(kept);
+    c.fresh.add(kept); // every new unique question kept: no later stage dropped one
     for (int i = 0; i < kept; i++) {
       String id = "q" + c.kept.size();
       Cell cell = c.cell;

@@ -90,6 +90,7 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
 
   private final boolean perCell;
   private final boolean respaced;
+  private boolean englishResponses;
   private final Map<String, Integer> callsPerCell = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Map<String, List<String>>>> bank;
   private final Map<String, List<String>> noise; // empty unless noisy
@@ -135,6 +136,15 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
     return new LimitedTeacher(true, false, true);
   }
 
+  /**
+   * This teacher, but writing every safeguard response in English whatever it is asked, as a real
+   * model does when nothing in the request insists on the question's language. Returns this.
+   */
+  public LimitedTeacher withEnglishResponses() {
+    englishResponses = true;
+    return this;
+  }
+
   @Override
   public FakeOpenAiServer.Reply respond(JsonNode request) {
     JsonNode messages = request.path("messages");
@@ -144,7 +154,7 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
       return FakeOpenAiServer.Reply.content(judge(system, prompt));
     }
     if (GuardTaskResponder.isRespond(system)) {
-      return FakeOpenAiServer.Reply.content(respond(prompt));
+      return FakeOpenAiServer.Reply.content(respond(prompt, englishResponses));
     }
     Matcher about = ABOUT.matcher(prompt);
     if (!about.find()) {
@@ -236,11 +246,11 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   }
 
   /** One safeguard response per question of the batch, in the question's language. */
-  private static String respond(String user) {
+  private static String respond(String user, boolean english) {
     ArrayNode responses = Json.MAPPER.createArrayNode();
     for (JsonNode item : items(user)) {
       boolean unsafe = item.path("label").asText().equals("unsafe");
-      boolean korean = item.path("language").asText("Korean").equals("Korean");
+      boolean korean = !english && item.path("language").asText("Korean").equals("Korean");
       String text;
       if (korean) {
         text =
