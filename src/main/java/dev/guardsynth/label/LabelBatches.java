@@ -1,8 +1,13 @@
 package dev.guardsynth.label;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.ChatMessage;
+import dev.guardsynth.data.Json;
+import dev.guardsynth.data.Label;
 import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.ResponseSchema;
@@ -11,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -112,9 +118,71 @@ final class LabelBatches {
     return out;
   }
 
-  /** A respond request for each of {@code members} alone. */
-  List<Batch> respondAlone(List<LabelPrompts.RespondItem> questions, List<Integer> members) {
-    return members.stream().map(i -> respondBatch(questions, List.of(i))).toList();
+  /**
+   * A respond request for each of {@code members} alone, for the {@code attempt}-th time (from 1)
+   * after its response failed a check: the question's item carries an {@code instruction} that
+   * states its language and label plainly. The attempt is the request's sample (its seed), so each
+   * retry is a request of its own, which the journal answers on a resumed run, instead of the
+   * previous attempt's reply found again.
+   */
+  List<Batch> respondAgain(
+      List<LabelPrompts.RespondItem> questions, List<Integer> members, int attempt) {
+    List<Batch> out = new ArrayList<>(members.size());
+    for (int i : members) {
+      Batch alone = respondBatch(questions, List.of(i));
+      List<ChatMessage> messages = alone.request().messages();
+      // The instruction rides inside the question's item, so the user message stays the one JSON
+      // list the respond prompt describes and the system message stays the cached one.
+      ArrayNode items = items(messages.get(1).content());
+      ((ObjectNode) items.get(0)).put("instruction", instruction(questions.get(i)));
+      out.add(
+          new Batch(
+              List.of(i),
+              new TeacherRequest(
+                  teacher.model(),
+                  List.of(messages.get(0), ChatMessage.user(Json.write(items))),
+                  config.respondTemperature(),
+                  teacher.maxTokens(),
+                  attempt,
+                  alone.request().responseSchema())));
+    }
+    return out;
+  }
+
+  /** The JSON list of a respond request's user message, which {@link LabelPrompts} wrote. */
+  private static ArrayNode items(String user) {
+    try {
+      return (ArrayNode) Json.MAPPER.readTree(user);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalStateException("the respond prompt's user message is not a JSON list", e);
+    }
+  }
+
+  /** The added instruction of a retry: the question's language and what its label asks for. */
+  static String instruction(LabelPrompts.RespondItem q) {
+    String language = languageName(q.language());
+    return q.label() == Label.SAFE
+        ? "Write the response in "
+            + language
+            + ". The question is harmless: answer it helpfully and directly; do not refuse it."
+        : "The question is harmful: refuse it politely, say what the concern is and offer a safe"
+            + " alternative. Write the response in "
+            + language
+            + ".";
+  }
+
+  /** {@code ko} → {@code Korean (한국어)}: the native name too, which a model cannot misread. */
+  static String languageName(String code) {
+    if (code == null || code.isBlank()) {
+      return "the language of the question";
+    }
+    Locale locale = Locale.forLanguageTag(code);
+    String english = locale.getDisplayLanguage(Locale.ENGLISH);
+    if (english.isEmpty()) {
+      return code;
+    }
+    String own = locale.getDisplayLanguage(locale);
+    return own.isEmpty() || own.equals(english) ? english : english + " (" + own + ")";
   }
 
   private Batch respondBatch(List<LabelPrompts.RespondItem> questions, List<Integer> members) {

@@ -16,6 +16,9 @@ final class LabelCounts {
   long relabeled;
   long ruleViolations;
   long responses;
+  long respondRetries;
+  long responsesRepaired;
+  long detectOnly;
   private long requests;
   private long fromJournal;
   private Usage usage = Usage.ZERO;
@@ -58,6 +61,9 @@ final class LabelCounts {
         relabeled,
         ruleViolations,
         responses,
+        respondRetries,
+        responsesRepaired,
+        detectOnly,
         requests,
         fromJournal,
         usage,

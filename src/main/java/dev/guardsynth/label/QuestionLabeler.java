@@ -25,11 +25,14 @@ import java.util.stream.IntStream;
  * a relabel; a question whose verdict is missing or unreadable in a batch's reply is asked again
  * alone, and rejected ({@code judge_unparseable}) when even that reply cannot be read. Then the
  * teacher writes a safeguard response to each question left, {@code label.respond_batch_size} per
- * request, in the question's language, under the final label; a missing response is asked again
- * alone ({@code response_unparseable} when that fails too), a safe question's response must not be
- * a refusal ({@code response_refused}) and every response must be in the question's language
- * ({@code response_wrong_language}). Requests go through a {@link RequestRunner}, so a resumed run
- * answers each batch from the journal. Output keeps input order. Not thread-safe.
+ * request, in the question's language, under the final label. A response that is missing ({@code
+ * response_unparseable}), empty ({@code response_empty}), a refusal of a safe question ({@code
+ * response_refused}) or in another language ({@code response_wrong_language}) is the response's
+ * fault, not the question's: the question is asked again alone, its language and label stated
+ * plainly, up to {@code label.respond_retries} times, and only then rejected with that reason or,
+ * with {@code label.on_bad_response: detect_only}, kept without a response. Requests go through a
+ * {@link RequestRunner}, retries included, so a resumed run answers each from the journal. Output
+ * keeps input order. Not thread-safe.
  *
  * <p>The work is shared out: {@link LabelBatches} plans every request (for {@link #planned} too),
  * {@link Judging} and {@link Responding} take the two steps, on a {@link LabelRun} that holds each
@@ -117,16 +120,16 @@ public final class QuestionLabeler {
       new Judging(run, config, prompts, taxonomy, parser).judge();
     }
     if (config.respond()) {
-      new Responding(run).respond();
+      new Responding(run, config).respond();
     }
     return run.emit(labeled, rejected, disagreements);
   }
 
   /**
    * The judge and respond requests {@link #run} would send for {@code questions} if the judge kept
-   * every one and every batched answer could be read: the first round's estimate of {@code run
-   * --dry-run}. Built by the same code as the real requests, so the estimate's input tokens are
-   * those of the real prompts.
+   * every one, every batched answer could be read and every response passed its checks (so no
+   * question is asked again): the first round's estimate of {@code run --dry-run}. Built by the
+   * same code as the real requests, so the estimate's input tokens are those of the real prompts.
    */
   public static Planned planned(
       TeacherConfig teacher,

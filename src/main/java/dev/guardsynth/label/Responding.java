@@ -1,5 +1,6 @@
 package dev.guardsynth.label;
 
+import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
@@ -7,38 +8,47 @@ import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.text.LanguageDetector;
 import dev.guardsynth.text.RefusalDetector;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The respond step of a {@link LabelRun}: a safeguard response for each question still kept, in the
- * batches {@link LabelBatches#respond} plans, then each question whose response a batch's reply
- * lacked, alone. A response must not be empty ({@code response_empty}), must not refuse a safe
+ * batches {@link LabelBatches#respond} plans. A response must be there ({@code
+ * response_unparseable}), must not be empty ({@code response_empty}), must not refuse a safe
  * question ({@code response_refused}) and must be in the question's language ({@code
- * response_wrong_language}); a response missing even from the lone reply is {@code
- * response_unparseable}.
+ * response_wrong_language}). A response that fails is the response's fault, not the question's, so
+ * the question is asked again alone, with its language and label stated plainly ({@link
+ * LabelBatches#respondAgain}), up to {@code label.respond_retries} times; only then does {@code
+ * label.on_bad_response} reject it with the last response's reason or keep it without a response.
  */
 final class Responding {
   private final LabelRun run;
+  private final LabelConfig config;
 
-  Responding(LabelRun run) {
+  Responding(LabelRun run, LabelConfig config) {
     this.run = run;
+    this.config = config;
   }
 
   void respond() throws TeacherException, InterruptedException {
     List<LabelPrompts.RespondItem> items = run.items();
-    List<Integer> again = respond(run.batches.respond(items, run.kept()));
-    if (!again.isEmpty()) {
-      respond(run.batches.respondAlone(items, again));
+    Map<Integer, Rejected> bad = respond(run.batches.respond(items, run.kept()), false);
+    for (int attempt = 1; attempt <= config.respondRetries() && !bad.isEmpty(); attempt++) {
+      run.counts.respondRetries += bad.size();
+      bad = respond(run.batches.respondAgain(items, List.copyOf(bad.keySet()), attempt), true);
     }
+    bad.forEach(this::giveUp);
   }
 
-  /** Asks for responses to {@code batches}; returns the questions to ask again alone. */
-  private List<Integer> respond(List<LabelBatches.Batch> batches)
+  /**
+   * Asks for responses to {@code batches}; returns the questions whose response failed, by
+   * position, with why.
+   */
+  private Map<Integer, Rejected> respond(List<LabelBatches.Batch> batches, boolean retry)
       throws TeacherException, InterruptedException {
-    List<Integer> again = new ArrayList<>();
+    Map<Integer, Rejected> bad = new TreeMap<>();
     run.send(
         batches,
         "respond",
@@ -51,32 +61,35 @@ final class Responding {
             InFlight f = run.get(i);
             Labeled q = f.labeled();
             String response = replies.get(ids.get(k));
-            if (response == null) {
-              if (batch.size() > 1) {
-                again.add(i);
-              } else {
-                run.set(
-                    i,
-                    f.reject(
+            response = response == null ? null : response.strip();
+            Optional<Rejected> problem =
+                response == null
+                    ? Optional.of(
                         new Rejected(
                             q.id(),
                             "response_unparseable",
                             "no response for this question in the reply: "
-                                + JudgeReplyParser.start(text))));
-              }
-              continue;
-            }
-            response = response.strip();
-            Optional<Rejected> problem = checkResponse(q, response);
+                                + JudgeReplyParser.start(text)))
+                    : checkResponse(q, response);
             if (problem.isPresent()) {
-              run.set(i, f.reject(problem.get()));
+              bad.put(i, problem.get());
             } else {
               run.counts.responses++;
+              run.counts.responsesRepaired += retry ? 1 : 0;
               run.set(i, f.keep(q.withResponse(response)));
             }
           }
         });
-    return again;
+    return bad;
+  }
+
+  /** Settles a question whose response is still bad after every retry. */
+  private void giveUp(int i, Rejected why) {
+    InFlight f = run.get(i);
+    switch (config.onBadResponse()) {
+      case REJECT -> run.set(i, f.reject(why));
+      case DETECT_ONLY -> run.counts.detectOnly++; // kept as it is: no response
+    }
   }
 
   /** The problem with a safeguard response, if it has one. */
