@@ -17,6 +17,10 @@ import java.util.Locale;
  * @param batchSize questions per judge request; each is asked again alone when the reply lacks or
  *     garbles its verdict
  * @param respondBatchSize questions per respond request; measured in docs/dataset.md
+ * @param respondRetries how many times a question whose response is missing, empty, a refusal of a
+ *     safe question or in the wrong language is asked again alone, with its language and label
+ *     stated plainly, before {@code onBadResponse} decides its fate
+ * @param onBadResponse what becomes of a question whose response is still bad after those retries
  */
 public record LabelConfig(
     Boolean judge,
@@ -26,13 +30,18 @@ public record LabelConfig(
     Double respondTemperature,
     Structured structured,
     Integer batchSize,
-    Integer respondBatchSize) {
+    Integer respondBatchSize,
+    Integer respondRetries,
+    OnBadResponse onBadResponse) {
 
   /** Default of {@code label.batch_size}. */
   public static final int BATCH_SIZE = 10;
 
   /** Default of {@code label.respond_batch_size}; why this value: docs/dataset.md. */
   public static final int RESPOND_BATCH_SIZE = 10;
+
+  /** Default of {@code label.respond_retries}. */
+  public static final int RESPOND_RETRIES = 2;
 
   /** What becomes of a question the judge disagrees with; YAML spells it in lower case. */
   public enum OnDisagree {
@@ -44,6 +53,28 @@ public record LabelConfig(
     @JsonCreator
     public static OnDisagree of(String name) {
       return Check.choice("on_disagree", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * What becomes of a question whose safeguard response is still bad after {@code
+   * label.respond_retries}: the question itself is fine, only its response failed.
+   */
+  public enum OnBadResponse {
+    /** Drop it, with the response's reason ({@code response_wrong_language}…). */
+    REJECT,
+    /** Keep it without a response: export writes it to the detect task alone. */
+    DETECT_ONLY;
+
+    @JsonCreator
+    public static OnBadResponse of(String name) {
+      return Check.choice("on_bad_response", name, null, values());
     }
 
     @JsonValue
@@ -85,6 +116,8 @@ public record LabelConfig(
     batchSize = Check.intRange("batch_size", batchSize, BATCH_SIZE, 1, 100);
     respondBatchSize =
         Check.intRange("respond_batch_size", respondBatchSize, RESPOND_BATCH_SIZE, 1, 100);
+    respondRetries = Check.intRange("respond_retries", respondRetries, RESPOND_RETRIES, 0, 10);
+    onBadResponse = onBadResponse == null ? OnBadResponse.REJECT : onBadResponse;
   }
 
   /** The settings before batching and structured output, for callers that predate them. */
@@ -94,7 +127,17 @@ public record LabelConfig(
       OnDisagree onDisagree,
       Double judgeTemperature,
       Double respondTemperature) {
-    this(judge, respond, onDisagree, judgeTemperature, respondTemperature, null, null, null);
+    this(
+        judge,
+        respond,
+        onDisagree,
+        judgeTemperature,
+        respondTemperature,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   static LabelConfig defaults() {

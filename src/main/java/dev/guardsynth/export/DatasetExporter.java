@@ -142,7 +142,7 @@ public final class DatasetExporter {
    * Writes the dataset folder as a whole: the files go into a fresh folder beside {@code
    * datasetDir} that then replaces it (see {@link DatasetFolder}), so a kill at any moment leaves
    * the previous dataset or this one, never a mix. Bad input (no questions while {@code datasetDir}
-   * holds a dataset, a repeated id, a category outside the taxonomy, a missing response when the
+   * holds a dataset, a repeated id, a category outside the taxonomy, no response at all when the
    * respond task is on, a previous release that is incomplete, changed or of another format) is an
    * {@link InputException} before anything is written. With a previous release, an input without
    * new questions still makes a release: the previous one's records.
@@ -232,11 +232,17 @@ public final class DatasetExporter {
       long written = previous == null ? 0 : previous.recordsPerSplit().get(split.json());
       for (String task : taskNames()) {
         String name = recordFile(task, split, config.format());
+        // A question kept without a response (label.on_bad_response: detect_only) has no respond
+        // record: its detect record is all it gives.
+        List<Labeled> forTask =
+            task.equals("respond")
+                ? inSplit.stream().filter(DatasetExporter::hasResponse).toList()
+                : inSplit;
         long n =
             writeRecords(
                 task,
                 split,
-                inSplit,
+                forTask,
                 previous == null ? "" : previous.files().get(name),
                 axisKeys,
                 datasetDir.resolve(name));
@@ -327,20 +333,29 @@ public final class DatasetExporter {
     }
   }
 
+  /**
+   * A question without a response goes to the detect task alone (the label stage keeps it so with
+   * {@code label.on_bad_response: detect_only}); but when no question has one, the input is not the
+   * label stage's output with responses on, and the respond task would come out empty.
+   */
   private void checkResponses(List<Labeled> questions) {
-    if (!config.tasks().contains(ExportConfig.Task.RESPOND)) {
+    if (!config.tasks().contains(ExportConfig.Task.RESPOND)
+        || questions.stream().anyMatch(DatasetExporter::hasResponse)) {
       return;
     }
-    for (Labeled q : questions) {
-      if (q.response() == null || q.response().isBlank()) {
-        throw new InputException(
-            "question "
-                + q.id()
-                + " has no safeguard response, but export.tasks includes respond; export the"
-                + " label stage's output (labeled.jsonl) with label.respond on, or drop respond"
-                + " from export.tasks");
-      }
+    if (!questions.isEmpty()) {
+      throw new InputException(
+          "question "
+              + questions.get(0).id()
+              + " has no safeguard response, nor has any other question, but export.tasks"
+              + " includes respond; export the label stage's output (labeled.jsonl) with"
+              + " label.respond on, or drop respond from export.tasks (as when every response"
+              + " failed its checks under label.on_bad_response: detect_only)");
     }
+  }
+
+  private static boolean hasResponse(Labeled q) {
+    return q.response() != null && !q.response().isBlank();
   }
 
   /**

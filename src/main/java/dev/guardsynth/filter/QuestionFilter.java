@@ -5,6 +5,8 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Rejected;
+import dev.guardsynth.text.LanguageDetector;
+import dev.guardsynth.text.RefusalDetector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -221,6 +221,8 @@ class QuestionLabelerTest {
         null,
         structured,
         null,
+        null,
+        null,
         null);
   }
 

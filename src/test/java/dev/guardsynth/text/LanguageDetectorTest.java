@@ -1,4 +1,4 @@
-package dev.guardsynth.filter;
+package dev.guardsynth.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
