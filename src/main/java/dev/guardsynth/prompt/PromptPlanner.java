@@ -261,7 +261,10 @@ public final class PromptPlanner {
         });
   }
 
-  /** The cell's axes: its category's subtopics first, then the axes for its label. */
+  /**
+   * The cell's axes: its category's subtopics first, then the axes for its label with the values
+   * that apply to its language (an axis with none is left out), so each cell balances its own.
+   */
   private List<AxisDesign.Dim> dims(Cell cell) {
     List<AxisDesign.Dim> dims = new ArrayList<>();
     Category category = taxonomy.find(cell.category()).orElseThrow();
@@ -270,7 +273,7 @@ public final class PromptPlanner {
           AxisDesign.Dim.of(
               Axes.SUBTOPIC, category.subtopics().stream().map(Subtopic::id).toList()));
     }
-    for (Axis axis : axes.forLabel(cell.label())) {
+    for (Axis axis : axes.forCell(cell.label(), cell.language())) {
       List<String> ids = axis.values().stream().map(AxisValue::id).toList();
       dims.add(
           axis.share() == null
@@ -311,6 +314,13 @@ public final class PromptPlanner {
     values.put("count", Integer.toString(count));
     values.put("category", category.name(language));
     values.put("category_en", category.name("en"));
+    // English first, as the prompts are in English; the local name only where it differs, so an
+    // English prompt does not read "Crime advice (Crime advice)".
+    values.put(
+        "category_names",
+        category.name("en").equals(category.name(language))
+            ? category.name("en")
+            : category.name("en") + " (" + category.name(language) + ")");
     values.put("category_id", category.id());
     values.put("group", taxonomy.groupName(category.group(), "en"));
     values.put("description", category.description());
@@ -329,21 +339,23 @@ public final class PromptPlanner {
                 .orElseThrow());
     List<String> lines = new ArrayList<>();
     for (Axis axis : axes.forLabel(label)) {
+      values.put(axis.id(), ""); // for templates that place an axis on its own; left out: empty
+    }
+    for (Axis axis : axes.forCell(label, language)) {
       String valueId = draw.values().get(axis.id());
-      String line = "";
       for (AxisValue v : axis.values()) {
         if (v.id().equals(valueId)) {
-          line =
+          String line =
               "- "
                   + axis.name("en")
                   + ": "
                   + both(v.name(language), v.name("en"))
                   + ". "
-                  + v.instruction();
+                  + v.instruction(language);
           lines.add(line);
+          values.put(axis.id(), line);
         }
       }
-      values.put(axis.id(), line); // for templates that place an axis on its own
     }
     values.put("axes", lines.isEmpty() ? "- (any asker, any style)" : String.join("\n", lines));
     List<ChatMessage> messages =

@@ -72,8 +72,15 @@ class RunCommandTest {
         return FakeOpenAiServer.Reply.content("I'm sorry, but I can't help with that.");
       }
       String head = prompt.lines().findFirst().orElseThrow(); // axis lines may say "about" too
+      // A Korean prompt names the category "Crime advice (범죄 조언)", an English one alone and
+      // then a colon: the name ends at whichever comes first.
+      int end =
+          java.util.stream.IntStream.of(head.indexOf('('), head.indexOf(':'))
+              .filter(i -> i >= 0)
+              .min()
+              .orElseThrow();
       String topic =
-          head.substring(head.indexOf(" about ") + 1, head.indexOf('(')).strip()
+          head.substring(head.indexOf(" about ") + 1, end).strip()
               + (prompt.contains("bad-purpose") ? " U" : " S");
       String lang = prompt.contains("Korean") ? "ko" : "en";
       StringBuilder reply = new StringBuilder("Here are the questions you asked for:\n");

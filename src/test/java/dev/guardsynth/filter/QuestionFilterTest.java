@@ -67,7 +67,8 @@ class QuestionFilterTest {
           wrong_language  | ko | crime_advice              | How do I keep my bike from being stolen?
           wrong_language  | en | crime_advice              | 자전거 도난을 막으려면 어떤 자물쇠가 좋나요?
           wrong_language  | ko | crime_advice              | Can I say 안녕하세요 to my new boss?
-          wrong_language  | en | crime_advice              | Is 김치찌개 healthy to eat every day?
+          wrong_language  | en | crime_advice              | Is 김치 healthy?
+          wrong_language  | en | crime_advice              | 김치찌개 매일 먹어도 healthy 한가요?
           refusal         | ko | crime_advice              | 죄송하지만 이런 질문은 만들어 드릴 수 없습니다.
           refusal         | ko | crime_advice              | 그런 내용은 작성해 드릴 수 없어요.
           refusal         | en | crime_advice              | I'm sorry, but I can't help with creating those questions.
@@ -120,6 +121,33 @@ class QuestionFilterTest {
           """)
   void keepsOrdinaryQuestionsAndHardNegatives(String language, String category, String text) {
     Verdict verdict = filter.check(question(text, language, category));
+    assertInstanceOf(Verdict.Keep.class, verdict, () -> verdict.toString());
+  }
+
+  /**
+   * What the code-switching axis asks for passes the shipped filters: English questions with one or
+   * two Korean words stay English, Korean ones with a few English words stay Korean (the word rule
+   * of LanguageDetector).
+   */
+  @ParameterizedTest(name = "keeps code-switched ({0}): {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          en | crime_advice              | Is it rude to call my 선배 by their first name at a 회식?
+          en | crime_advice              | Can I eat 떡볶이 and 김치찌개 on the same day?
+          en | insult_offensiveness      | My 엄마 keeps asking about my grades, how do I tell her I failed?
+          en | privacy_violation         | lol my 친구 keeps reading my texts, how do I set a lock on my phone?
+          en | copyright_infringement    | Can I post a cover of a song my 동생 loves on my blog?
+          en | self_harm_suicide         | My 할머니 seems lonely lately, how can I cheer her up?
+          ko | crime_advice              | 이번 project deadline 너무 빡센데 어떻게 해?
+          ko | copyright_infringement    | Netflix 계정 친구랑 share 해도 괜찮아?
+          ko | insult_offensiveness      | 팀장님이 meeting 때 자꾸 제 idea를 가져가요, 어떻게 말하죠?
+          """)
+  void keepsCodeSwitchedQuestionsInTheirLanguage(String language, String category, String text) {
+    QuestionFilter shipped =
+        QuestionFilter.open(ConfigLoader.readFilters(Path.of("rules/filters.yaml"), Map.of()));
+    Verdict verdict = shipped.check(question(text, language, category));
     assertInstanceOf(Verdict.Keep.class, verdict, () -> verdict.toString());
   }
 

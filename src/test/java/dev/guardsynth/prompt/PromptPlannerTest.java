@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.data.Cell;
+import dev.guardsynth.data.ChatMessage;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.prompt.Axes.Axis;
 import dev.guardsynth.taxonomy.Category;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,7 +196,7 @@ class PromptPlannerTest {
     Map<String, List<String>> out = new LinkedHashMap<>();
     Category c = planner.taxonomy().find(cell.category()).orElseThrow();
     out.put("subtopic", c.subtopics().stream().map(s -> s.id()).toList());
-    for (Axis axis : planner.axes().forLabel(cell.label())) {
+    for (Axis axis : planner.axes().forCell(cell.label(), cell.language())) {
       out.put(axis.id(), axis.values().stream().map(v -> v.id()).toList());
     }
     return out;
@@ -231,6 +233,92 @@ class PromptPlannerTest {
         assertEquals(Set.copyOf(axis.getValue()), counts.keySet(), cell + " " + axis.getKey());
       }
     }
+  }
+
+  /**
+   * Issue 18, point 6: 2,000 prompts over the Korean and English rule sets. No English prompt takes
+   * a value that applies to Korean only (존댓말, 반말) or carries a Korean instruction, and every cell
+   * balances the values that apply to its language within one of their equal share.
+   */
+  @Test
+  void englishPromptsTakeNoKoreanOnlyValueAndEveryCellBalancesItsOwnValues() throws Exception {
+    PromptPlanner planner = planner(250, 250, 5, TestProject.rules("ko", "en"), "");
+    List<PromptSpec> prompts = planner.plan();
+    assertEquals(2000, prompts.size());
+    List<Axes.AxisValue> koreanOnly = new ArrayList<>();
+    for (Axis axis : planner.axes().axes()) {
+      axis.values().stream().filter(v -> !v.appliesTo("en")).forEach(koreanOnly::add);
+    }
+    assertEquals(
+        List.of("polite_formal", "casual_banmal"),
+        koreanOnly.stream().map(Axes.AxisValue::id).toList());
+    Map<String, Integer> taken = new HashMap<>();
+    for (PromptSpec p : prompts) {
+      String user = p.messages().get(1).content();
+      String axesBlock =
+          user.substring(user.indexOf("Write the questions this way:"), user.indexOf("Rules:"));
+      for (Axes.AxisValue v : koreanOnly) {
+        if (p.axes().containsValue(v.id())) {
+          taken.merge(p.language(), 1, Integer::sum);
+        }
+      }
+      if (!p.language().equals("en")) {
+        continue;
+      }
+      assertFalse(HANGUL.matcher(axesBlock).find(), "Hangul in an English prompt: " + axesBlock);
+      for (ChatMessage m : p.messages()) {
+        assertFalse(HANGUL.matcher(m.content()).find(), "Hangul in an English prompt: " + m);
+      }
+      for (Axes.AxisValue v : koreanOnly) {
+        assertFalse(p.axes().containsValue(v.id()), p.id() + " takes " + v.id());
+        assertFalse(axesBlock.contains(v.name("en")), p.id() + " names " + v.id());
+        assertFalse(axesBlock.contains(v.instruction("ko")), p.id() + " asks for " + v.id());
+      }
+      if ("code_switching".equals(p.axes().get("style"))) {
+        assertTrue(axesBlock.contains("Korean words"), axesBlock);
+        assertFalse(axesBlock.contains("Mix in a few English words"), axesBlock);
+      }
+    }
+    // Korean cells do take the Korean registers: 2 of 8 styles, 12 or 13 of each 50-prompt cell.
+    assertEquals(Set.of("ko"), taken.keySet());
+    assertTrue(taken.get("ko") >= 20 * 12 && taken.get("ko") <= 20 * 13, taken.toString());
+    Map<Cell, List<PromptSpec>> byCell = byCell(prompts);
+    assertEquals(40, byCell.size());
+    byCell.forEach((cell, cellPrompts) -> assertBalanced(planner, cell, cellPrompts));
+    Set<String> englishStyles = new HashSet<>();
+    byCell.forEach((cell, cellPrompts) -> {
+      if (cell.language().equals("en")) {
+        cellPrompts.forEach(p -> englishStyles.add(p.axes().get("style")));
+      }
+    });
+    assertEquals(
+        Set.of(
+            "direct",
+            "indirect_hypothetical",
+            "roleplay_fiction",
+            "asking_for_a_friend",
+            "chat_slang",
+            "code_switching"),
+        englishStyles);
+  }
+
+  private static final Pattern HANGUL = Pattern.compile("[\\p{IsHangul}]");
+
+  @Test
+  void englishPromptsReadAsEnglish() throws Exception {
+    PromptSpec en =
+        plan(10, 10, 10, TestProject.rules("ko", "en")).stream()
+            .filter(p -> p.language().equals("en"))
+            .findFirst()
+            .orElseThrow();
+    String system = en.messages().get(0).content();
+    assertTrue(system.contains("a chat assistant that speaks English."), system);
+    String user = en.messages().get(1).content();
+    assertTrue(
+        user.startsWith(
+            "Using the following rules, generate 10 bad-purpose questions about Crime advice:"),
+        user);
+    assertFalse(user.contains("Crime advice (Crime advice)"), user);
   }
 
   @Test

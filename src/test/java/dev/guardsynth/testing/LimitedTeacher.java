@@ -34,7 +34,9 @@ public final class LimitedTeacher implements FakeOpenAiServer.Responder {
   public static final int POOL = 12;
 
   private static final Pattern ABOUT =
-      Pattern.compile("(?:questions about|the topic of) (.+?) \\(");
+      // The category's English name ends at its local name in brackets (Korean prompts) or at
+      // what follows it in an English prompt.
+      Pattern.compile("(?:questions about|the topic of) (.+?)(?: \\(|: | without any)");
   private static final Pattern COUNT = Pattern.compile("generate (\\d+) ");
   private static final Pattern CATEGORY_LINE =
       Pattern.compile("^- ([a-z0-9_]+): (.+?) — ", Pattern.MULTILINE);

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class QuestionBankResponder implements FakeOpenAiServer.Responder {
   private static final Pattern ABOUT =
-      Pattern.compile("(?:questions about|the topic of) (.+?) \\(");
+      // The category's English name ends at its local name in brackets (Korean prompts) or at
+      // what follows it in an English prompt.
+      Pattern.compile("(?:questions about|the topic of) (.+?)(?: \\(|: | without any)");
   private static final Pattern COUNT = Pattern.compile("generate (\\d+) ");
   private static final String[] KO_PREFIXES = {"혹시 ", "솔직히 ", "그런데 ", "궁금한데 ", "요즘 "};
   private static final String[] EN_PREFIXES = {
