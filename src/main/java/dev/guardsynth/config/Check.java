@@ -12,12 +12,7 @@ public final class Check {
   private Check() {}
 
   public static int intRange(String key, Integer value, int fallback, int min, int max) {
-    int v = value == null ? fallback : value;
-    if (v < min || v > max) {
-      throw new IllegalArgumentException(
-          key + ": " + v + " is not allowed; use a whole number from " + min + " to " + max);
-    }
-    return v;
+    return (int) longRange(key, value == null ? null : value.longValue(), fallback, min, max);
   }
 
   public static long longRange(String key, Long value, long fallback, long min, long max) {

@@ -21,13 +21,13 @@ import java.util.function.Consumer;
  * the resumable journal work as for the teacher. Requests use temperature 0: a guard is scored on
  * its most likely answer. Holds no state of its own, so it is as thread-safe as its runner.
  */
-public final class LiveGuard {
-  private final RequestRunner runner;
-  private final String model;
-  private final String systemPrompt;
-  private final Shots shots;
-  private final int maxTokens;
-  private final String describe;
+public record LiveGuard(
+    RequestRunner runner,
+    String model,
+    String systemPrompt,
+    Shots shots,
+    int maxTokens,
+    String describe) {
 
   /**
    * @param systemPrompt sent before each question (the detect prompt), or null for none
@@ -36,24 +36,6 @@ public final class LiveGuard {
   public LiveGuard(
       RequestRunner runner, String model, String systemPrompt, int maxTokens, String describe) {
     this(runner, model, systemPrompt, Shots.NONE, maxTokens, describe);
-  }
-
-  /**
-   * @param shots in-context examples, sent after the system prompt and before each question
-   */
-  public LiveGuard(
-      RequestRunner runner,
-      String model,
-      String systemPrompt,
-      Shots shots,
-      int maxTokens,
-      String describe) {
-    this.runner = runner;
-    this.model = model;
-    this.systemPrompt = systemPrompt;
-    this.shots = shots;
-    this.maxTokens = maxTokens;
-    this.describe = describe;
   }
 
   /**

@@ -20,25 +20,12 @@ import java.util.Map;
  * a rejection for disagreeing ({@code judge_disagrees}), for a broken rule ({@code rule:<id>}) or,
  * when even the lone reply cannot be read, {@code judge_unparseable}.
  */
-final class Judging {
-  private final LabelRun run;
-  private final LabelConfig config;
-  private final LabelPrompts prompts;
-  private final Taxonomy taxonomy;
-  private final JudgeReplyParser parser;
-
-  Judging(
-      LabelRun run,
-      LabelConfig config,
-      LabelPrompts prompts,
-      Taxonomy taxonomy,
-      JudgeReplyParser parser) {
-    this.run = run;
-    this.config = config;
-    this.prompts = prompts;
-    this.taxonomy = taxonomy;
-    this.parser = parser;
-  }
+record Judging(
+    LabelRun run,
+    LabelConfig config,
+    LabelPrompts prompts,
+    Taxonomy taxonomy,
+    JudgeReplyParser parser) {
 
   void judge() throws TeacherException, InterruptedException {
     List<LabelPrompts.RespondItem> items = run.items();

@@ -28,7 +28,8 @@ import java.util.Map;
  * takes the questions in input order, at most {@code label.respond_batch_size}. Within a request a
  * question's id is its position, from 1. Immutable and thread-safe.
  */
-final class LabelBatches {
+record LabelBatches(
+    TeacherConfig teacher, LabelConfig config, LabelPrompts prompts, Taxonomy taxonomy) {
   /**
    * One request and the questions it asks about.
    *
@@ -51,18 +52,6 @@ final class LabelBatches {
       }
       return ids;
     }
-  }
-
-  private final TeacherConfig teacher;
-  private final LabelConfig config;
-  private final LabelPrompts prompts;
-  private final Taxonomy taxonomy;
-
-  LabelBatches(TeacherConfig teacher, LabelConfig config, LabelPrompts prompts, Taxonomy taxonomy) {
-    this.teacher = teacher;
-    this.config = config;
-    this.prompts = prompts;
-    this.taxonomy = taxonomy;
   }
 
   /**

@@ -57,11 +57,8 @@ public final class QuestionLabeler {
   static final String JUDGE_DETAIL = "judge: ";
 
   private final RequestRunner runner;
-  private final LabelConfig config;
-  private final LabelPrompts prompts;
-  private final Taxonomy taxonomy;
+  private final LabelBatches batches; // the config, prompts and taxonomy too
   private final JudgeReplyParser parser;
-  private final LabelBatches batches;
 
   public QuestionLabeler(
       RequestRunner runner,
@@ -70,11 +67,8 @@ public final class QuestionLabeler {
       LabelPrompts prompts,
       Taxonomy taxonomy) {
     this.runner = runner;
-    this.config = config;
-    this.prompts = prompts;
-    this.taxonomy = taxonomy;
-    this.parser = new JudgeReplyParser(taxonomy);
     this.batches = new LabelBatches(teacher, config, prompts, taxonomy);
+    this.parser = new JudgeReplyParser(taxonomy);
   }
 
   /**
@@ -104,20 +98,21 @@ public final class QuestionLabeler {
       Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
     for (Candidate c : questions) {
-      if (taxonomy.find(c.category()).isEmpty()) {
+      if (batches.taxonomy().find(c.category()).isEmpty()) {
         throw new InputException(
             "question "
                 + c.id()
                 + ": category '"
                 + c.category()
                 + "' is not in the taxonomy; use one of "
-                + String.join(", ", taxonomy.ids())
+                + String.join(", ", batches.taxonomy().ids())
                 + " or add it to the taxonomy");
       }
     }
     LabelRun run = new LabelRun(runner, batches, questions, failures);
+    LabelConfig config = batches.config();
     if (config.judge()) {
-      new Judging(run, config, prompts, taxonomy, parser).judge();
+      new Judging(run, config, batches.prompts(), batches.taxonomy(), parser).judge();
     }
     if (config.respond()) {
       new Responding(run, config).respond();

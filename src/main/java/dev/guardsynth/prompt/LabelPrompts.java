@@ -23,25 +23,12 @@ import java.util.StringJoiner;
  * the questions of the request, as a JSON list with an id each. The same questions always make the
  * same request. Immutable and thread-safe.
  */
-public final class LabelPrompts {
-  private final Taxonomy taxonomy;
-  private final Map<String, String> judgeSystems; // by language: each rule set's own checks
-  private final Map<String, RuleSet> ruleSets; // by language
-  private final String judgeNoRules;
-  private final String respondSystem;
-
-  private LabelPrompts(
-      Taxonomy taxonomy,
-      Map<String, String> judgeSystems,
-      Map<String, RuleSet> ruleSets,
-      String judgeNoRules,
-      String respondSystem) {
-    this.taxonomy = taxonomy;
-    this.judgeSystems = judgeSystems;
-    this.ruleSets = ruleSets;
-    this.judgeNoRules = judgeNoRules;
-    this.respondSystem = respondSystem;
-  }
+public record LabelPrompts(
+    Taxonomy taxonomy,
+    Map<String, String> judgeSystems, // by language: each rule set's own checks
+    Map<String, RuleSet> ruleSets, // by language
+    String judgeNoRules,
+    String respondSystem) {
 
   /** Reads both templates and the config's rule sets; a bad one is a {@code ConfigException}. */
   public static LabelPrompts read(GuardsynthConfig config, Taxonomy taxonomy) {

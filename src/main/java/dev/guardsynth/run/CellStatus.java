@@ -1,6 +1,5 @@
 package dev.guardsynth.run;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
@@ -20,14 +19,10 @@ public enum CellStatus {
   /** Not settled: the run is still going, or it stopped. */
   OPEN;
 
+  /** As run.json writes it; Jackson reads it back by the same value. */
   @JsonValue
   public String json() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  @JsonCreator
-  public static CellStatus parse(String value) {
-    return valueOf(value.strip().toUpperCase(Locale.ROOT));
   }
 
   /** Why a cell with this status is short, for people. */

@@ -22,18 +22,8 @@ import java.util.Set;
  * label_rejected.jsonl}, see docs/dataset.md). Opened before any paid request, so a bad prompt
  * template fails early. Immutable.
  */
-public final class LabelStage {
+public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompts prompts) {
   private static final System.Logger LOG = System.getLogger("guardsynth.label");
-
-  private final GuardsynthConfig config;
-  private final Taxonomy taxonomy;
-  private final LabelPrompts prompts;
-
-  private LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompts prompts) {
-    this.config = config;
-    this.taxonomy = taxonomy;
-    this.prompts = prompts;
-  }
 
   /** Reads the label prompts the config names. */
   public static LabelStage open(GuardsynthConfig config, Taxonomy taxonomy) {

@@ -110,7 +110,12 @@ public final class Pipeline {
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
         Rounds.Outcome outcome =
-            new Rounds(config, dir, rounds, filter, label, session, log, options.stop()).run();
+            new Rounds(
+                    new Rounds.Context(config, dir, session, log, options.stop()),
+                    rounds,
+                    filter,
+                    label)
+                .run();
         options.stop().check();
         List<RunRecord.ShortCell> shortCells = shortCells(outcome);
         // A budget stop exports what the completed rounds kept: nothing paid for is lost.

@@ -42,39 +42,31 @@ import java.util.Set;
 final class Rounds {
   private static final System.Logger LOG = System.getLogger("guardsynth.run");
 
-  private final GuardsynthConfig config;
-  private final RunDirectory dir;
+  /** What the rounds work in: the run's config, folder, teacher session, log and stop signal. */
+  record Context(
+      GuardsynthConfig config,
+      RunDirectory dir,
+      TeacherSession session,
+      RunLog log,
+      StopSignal stop) {}
+
+  private final Context run;
   private final RoundPlanner planner;
   private final QuestionFilter filter;
   private final LabelStage label;
-  private final TeacherSession session;
-  private final RunLog log;
   private final RunFiles files;
-  private final StopSignal stop;
 
   // What the earlier rounds wrote, kept so no round reads an earlier round's files again.
   private final Set<String> generated = new HashSet<>(); // every candidate's id
   private final List<Candidate> unique = new ArrayList<>(); // kept by dedup, in order
   private final List<RunFiles.Labels> labels = new ArrayList<>(); // per round
 
-  Rounds(
-      GuardsynthConfig config,
-      RunDirectory dir,
-      RoundPlanner planner,
-      QuestionFilter filter,
-      LabelStage label,
-      TeacherSession session,
-      RunLog log,
-      StopSignal stop) {
-    this.config = config;
-    this.dir = dir;
+  Rounds(Context run, RoundPlanner planner, QuestionFilter filter, LabelStage label) {
+    this.run = run;
     this.planner = planner;
     this.filter = filter;
     this.label = label;
-    this.session = session;
-    this.log = log;
-    this.files = new RunFiles(dir, log, Json.write(config.targets()));
-    this.stop = stop;
+    this.files = new RunFiles(run.dir(), run.log(), Json.write(run.config().targets()));
   }
 
   /**
@@ -99,7 +91,7 @@ final class Rounds {
    * requests the budget left cannot pay for is not started.
    */
   Outcome run() throws TeacherException, InterruptedException {
-    TargetsConfig targets = config.targets();
+    TargetsConfig targets = run.config().targets();
     RoundPolicy policy = new RoundPolicy(planner);
     int round = 0;
     BudgetExceededException budget = null;
@@ -117,7 +109,7 @@ final class Rounds {
         break;
       }
       round++;
-      stop.check();
+      run.stop().check();
       Round done;
       try {
         done = runRound(round, prompts);
@@ -134,7 +126,7 @@ final class Rounds {
       policy.keep(round, done);
       files.rebuild(round, labels, policy::target);
       policy.settle(round, targets.minYield());
-      log.roundCells(round, policy.roundCells(round));
+      run.log().roundCells(round, policy.roundCells(round));
     }
     policy.close(budget != null);
     if (budget == null) {
@@ -158,11 +150,14 @@ final class Rounds {
   private String unaffordable(List<PromptSpec> prompts) {
     RunPlan plan =
         RunPlan.estimate(
-            config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), List.of());
+            run.config(),
+            run.dir(),
+            List.of(RunPlan.StageRequests.generate(prompts, run.config(), run.dir())),
+            List.of());
     RunPlan.StagePlan g = plan.stages().get(0);
     List<String> over =
         RunPlan.overBudget(
-            config.budget(),
+            run.config().budget(),
             plan.spent(),
             g.toSend(),
             g.estimatedInputTokens() + g.estimatedOutputTokens(),
@@ -173,8 +168,8 @@ final class Rounds {
   /** One round's stages, each handing what it wrote to the next. */
   private Round runRound(int round, List<PromptSpec> prompts)
       throws TeacherException, InterruptedException {
-    RunDirectory r = dir.round(round);
-    StageStep step = StageStep.ofRound(log, round);
+    RunDirectory r = run.dir().round(round);
+    StageStep step = StageStep.ofRound(run.log(), round);
     try (JsonlWriter out = JsonlWriter.create(r.prompts())) {
       PlanStage.write(prompts, out);
     }
@@ -190,13 +185,13 @@ final class Rounds {
 
     List<Candidate> candidates = generate(step, r, prompts);
     candidates.forEach(c -> generated.add(c.id()));
-    stop.check();
+    run.stop().check();
     List<Candidate> roundUnique = dedup(step, r, candidates);
     unique.addAll(roundUnique);
-    stop.check();
+    run.stop().check();
     Filtered filtered = filter(step, r, roundUnique);
     RunFiles.Labels labeled = label(step, r, filtered.kept());
-    stop.check();
+    run.stop().check();
     Map<Cell, Integer> asked = new LinkedHashMap<>();
     prompts.forEach(p -> asked.merge(cellOf(p), p.count(), Integer::sum));
     CellLosses losses = new CellLosses();
@@ -226,13 +221,14 @@ final class Rounds {
     Set<String> earlier = Set.copyOf(generated);
     return step.run(
         "generate",
-        GenerateStage.fingerprint(r.prompts(), config.teacher(), earlier),
+        GenerateStage.fingerprint(r.prompts(), run.config().teacher(), earlier),
         r.candidates(),
         () -> {
           List<Candidate> out = new ArrayList<>();
           try (JsonlWriter candidates = JsonlWriter.create(r.candidates()).copyingInto(out)) {
             GenerateResult result =
-                GenerateStage.run(session, dir.responses(), prompts, earlier, candidates);
+                GenerateStage.run(
+                    run.session(), run.dir().responses(), prompts, earlier, candidates);
             // With failures (within the tolerance) the next run retries them.
             return StageStep.Ran.completeWithFailures(result, result.failed() > 0, out);
           }
@@ -246,7 +242,7 @@ final class Rounds {
     List<Candidate> earlier = List.copyOf(unique);
     return step.run(
         "dedup",
-        DedupStage.fingerprint(config.dedup(), r.candidates(), earlier),
+        DedupStage.fingerprint(run.config().dedup(), r.candidates(), earlier),
         r.unique(),
         () -> {
           List<Candidate> out = new ArrayList<>();
@@ -257,8 +253,8 @@ final class Rounds {
               JsonlWriter crossLabel = JsonlWriter.create(r.crossLabel())) {
             DedupResult result =
                 DedupStage.run(
-                    config.dedup(),
-                    config.name(),
+                    run.config().dedup(),
+                    run.config().name(),
                     earlier,
                     candidates.iterator(),
                     kept,
@@ -306,7 +302,8 @@ final class Rounds {
               JsonlWriter rejected = JsonlWriter.create(r.labelRejected()).copyingInto(dropped);
               JsonlWriter disagreements = JsonlWriter.create(r.disagreements())) {
             LabelResult result =
-                label.run(session, dir.responses(), kept, labeled, rejected, disagreements);
+                label.run(
+                    run.session(), run.dir().responses(), kept, labeled, rejected, disagreements);
             // With failures (within the tolerance) the next run retries them.
             boolean failed = result.rejectedByReason().containsKey("request_failed");
             return StageStep.Ran.completeWithFailures(

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,6 +30,9 @@ import java.util.TreeSet;
  */
 public final class RunStats {
   private RunStats() {}
+
+  private static final String FILTER_NOTE = "unique.jsonl → kept.jsonl";
+  private static final String LABEL_NOTE = "kept.jsonl → labeled.jsonl";
 
   /**
    * What stats needs of the generate stage's counts in run.json (a run from before a count was
@@ -56,7 +60,7 @@ public final class RunStats {
     }
     RunRecord runJson = RunRecord.read(dir.runJson());
     List<String> problems = new ArrayList<>();
-    List<RunReport.Step> funnel = new ArrayList<>();
+    Funnel funnel = new Funnel(problems);
 
     List<Candidate> candidates = readAll(dir.candidates(), Candidate.class);
     Map<String, Candidate> byId = new HashMap<>();
@@ -72,54 +76,37 @@ public final class RunStats {
     generateDrops.put("refused_reply", generate.refusals());
     generateDrops.put("unparseable_line", generate.unparseable());
     generateDrops.put("exact_duplicate", generate.exactDuplicates());
-    funnel.add(
-        step(
-            "generate",
-            returned,
-            candidates.size(),
-            generateDrops,
-            generateEntry != null,
-            "items the teacher returned → candidates.jsonl",
-            problems));
+    funnel.step(
+        "generate",
+        returned,
+        candidates.size(),
+        generateDrops,
+        generateEntry != null,
+        "items the teacher returned → candidates.jsonl");
 
     List<Candidate> unique = readAll(dir.unique(), Candidate.class);
     boolean deduped = Files.exists(dir.unique());
-    funnel.add(
-        step(
-            "dedup",
-            candidates.size(),
-            unique.size(),
-            // Counted, not parsed: the dedup stage owns that record's shape.
-            Map.of("near_duplicate", count(dir.duplicates())),
-            deduped,
-            "candidates.jsonl → unique.jsonl",
-            problems));
+    // Counted, not parsed: the dedup stage owns that record's shape.
+    Map<String, Long> near = Map.of("near_duplicate", count(dir.duplicates()));
+    funnel.step(
+        "dedup",
+        candidates.size(),
+        unique.size(),
+        near,
+        deduped,
+        "candidates.jsonl → unique.jsonl");
 
     // Each stage writes its own rejections, so a reason never has to say which stage gave it.
     List<Rejected> filterRejected = readAll(dir.rejected(), Rejected.class);
     List<Rejected> labelRejected = readAll(dir.labelRejected(), Rejected.class);
     List<Candidate> kept = readAll(dir.kept(), Candidate.class);
     boolean filtered = Files.exists(dir.kept());
-    funnel.add(
-        step(
-            "filter",
-            unique.size(),
-            kept.size(),
-            byReason(filterRejected),
-            filtered,
-            "unique.jsonl → kept.jsonl",
-            problems));
+    Map<String, Long> filterDrops = byReason(filterRejected);
+    funnel.step("filter", unique.size(), kept.size(), filterDrops, filtered, FILTER_NOTE);
     List<Labeled> labeled = readAll(dir.labeled(), Labeled.class);
     boolean labeledRan = Files.exists(dir.labeled());
-    funnel.add(
-        step(
-            "label",
-            kept.size(),
-            labeled.size(),
-            byReason(labelRejected),
-            labeledRan,
-            "kept.jsonl → labeled.jsonl",
-            problems));
+    Map<String, Long> labelDrops = byReason(labelRejected);
+    funnel.step("label", kept.size(), labeled.size(), labelDrops, labeledRan, LABEL_NOTE);
 
     // Counts adding up is not enough: each question that goes in must come out or have a reason.
     Set<String> keptIds = ids(kept.stream().map(Candidate::id).toList());
@@ -162,25 +149,15 @@ public final class RunStats {
       } catch (IOException e) {
         throw new InputException(datasetStats + ": not valid JSON (" + e.getMessage() + ")", e);
       }
-      funnel.add(
-          step(
-              "export",
-              labeled.size(),
-              exported,
-              notAdded,
-              true,
-              "labeled.jsonl → dataset/ (questions)",
-              problems));
+      funnel.step(
+          "export",
+          labeled.size(),
+          exported,
+          notAdded,
+          true,
+          "labeled.jsonl → dataset/ (questions)");
     } else {
-      funnel.add(
-          new RunReport.Step(
-              "export",
-              labeled.size(),
-              0,
-              Map.of(),
-              false,
-              true,
-              "not run: no dataset/stats.json"));
+      funnel.step("export", labeled.size(), 0, Map.of(), false, "not run: no dataset/stats.json");
     }
 
     boolean judged =
@@ -191,7 +168,7 @@ public final class RunStats {
         categories(candidates, kept, labeled, rejected, byId, disagreements, generate, judged);
     return new RunReport(
         String.valueOf(root.toAbsolutePath().normalize().getFileName()),
-        funnel,
+        funnel.steps,
         rows,
         problems.isEmpty(),
         problems,
@@ -263,30 +240,32 @@ public final class RunStats {
     return new HashSet<>(ids);
   }
 
-  private static RunReport.Step step(
-      String stage,
-      long in,
-      long out,
-      Map<String, Long> dropped,
-      boolean ran,
-      String note,
-      List<String> problems) {
-    long sum = dropped.values().stream().mapToLong(Long::longValue).sum();
-    boolean addsUp = !ran || in - sum == out;
-    if (!addsUp) {
-      problems.add(
-          stage
-              + ": "
-              + in
-              + " in - "
-              + sum
-              + " dropped = "
-              + (in - sum)
-              + ", but "
-              + out
-              + " went on");
+  /** The funnel's steps in order; a step that does not add up is a problem. */
+  private static final class Funnel {
+    final List<RunReport.Step> steps = new ArrayList<>();
+    private final List<String> problems;
+
+    Funnel(List<String> problems) {
+      this.problems = problems;
     }
-    return new RunReport.Step(stage, in, out, dropped, ran, addsUp, note);
+
+    void step(
+        String stage, long in, long out, Map<String, Long> dropped, boolean ran, String note) {
+      long sum = dropped.values().stream().mapToLong(Long::longValue).sum();
+      boolean addsUp = !ran || in - sum == out;
+      if (!addsUp) {
+        problems.add(
+            String.format(
+                Locale.ROOT,
+                "%s: %d in - %d dropped = %d, but %d went on",
+                stage,
+                in,
+                sum,
+                in - sum,
+                out));
+      }
+      steps.add(new RunReport.Step(stage, in, out, dropped, ran, addsUp, note));
+    }
   }
 
   private static List<RunReport.CategoryRow> categories(

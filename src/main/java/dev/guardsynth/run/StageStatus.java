@@ -1,6 +1,5 @@
 package dev.guardsynth.run;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
@@ -15,13 +14,9 @@ public enum StageStatus {
   /** Not run: nothing to do (an empty export never replaces a dataset). */
   SKIPPED;
 
+  /** As run.json writes it; Jackson reads it back by the same value. */
   @JsonValue
   public String json() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  @JsonCreator
-  public static StageStatus parse(String value) {
-    return valueOf(value.strip().toUpperCase(Locale.ROOT));
   }
 }

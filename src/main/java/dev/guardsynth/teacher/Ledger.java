@@ -123,40 +123,29 @@ public final class Ledger {
     spentTokens += reply.usage().total();
     spentCost += cost;
     observe(reply);
-    add(
-        stage,
-        request.model(),
-        new StageUsage(
-            1,
-            0,
-            1,
-            0,
-            0,
-            reply.usage().inputTokens(),
-            reply.usage().outputTokens(),
-            cost,
-            cost,
-            reply.usage().cachedInputTokens()));
+    add(stage, request.model(), oneReply(reply, false, cost));
+  }
+
+  /** One reply's usage: sent now (and paid for), or taken from the journal (paid before). */
+  private static StageUsage oneReply(TeacherReply reply, boolean fromJournal, double cost) {
+    return new StageUsage(
+        1,
+        fromJournal ? 1 : 0,
+        fromJournal ? 0 : 1,
+        0,
+        0,
+        reply.usage().inputTokens(),
+        reply.usage().outputTokens(),
+        cost,
+        fromJournal ? 0 : cost,
+        reply.usage().cachedInputTokens());
   }
 
   /** Accounts a reply taken from the journal (already counted as spent by {@link #addJournal}). */
   public synchronized void fromJournal(
       String stage, TeacherRequest request, TeacherReply reply, boolean batch) {
     double cost = cost(request.model(), reply.model(), reply.usage(), batch);
-    add(
-        stage,
-        request.model(),
-        new StageUsage(
-            1,
-            1,
-            0,
-            0,
-            0,
-            reply.usage().inputTokens(),
-            reply.usage().outputTokens(),
-            cost,
-            0,
-            reply.usage().cachedInputTokens()));
+    add(stage, request.model(), oneReply(reply, true, cost));
   }
 
   public synchronized void failed(String stage, String model) {
