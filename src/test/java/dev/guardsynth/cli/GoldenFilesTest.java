@@ -91,6 +91,48 @@ class GoldenFilesTest {
     check("README.md", Files.readString(run.resolve("dataset/README.md")));
   }
 
+  /** A config in, the prompts {@code plan} writes out (golden/plan/). */
+  @Test
+  void planPair() throws Exception {
+    Path prompts = dir.resolve("plan-pair.jsonl");
+    CliResult plan =
+        CliResult.run(
+            "plan",
+            "--config",
+            GOLDEN.resolve("plan/guardsynth.yaml").toString(),
+            "-o",
+            prompts.toString());
+    assertEquals(0, plan.exitCode(), plan.err());
+    check("plan/prompts.jsonl", Files.readString(prompts));
+  }
+
+  /**
+   * A config and labeled questions in (golden/export/labeled.jsonl, the golden run's), the records
+   * {@code export} writes out.
+   */
+  @Test
+  void exportPair() throws Exception {
+    Path input = GOLDEN.resolve("export/labeled.jsonl");
+    if (UPDATE) {
+      Files.copy(
+          run.resolve("labeled.jsonl"), input, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path out = dir.resolve("export-pair");
+    CliResult export =
+        CliResult.run(
+            "export",
+            "--config",
+            GOLDEN.resolve("export/guardsynth.yaml").toString(),
+            "--in",
+            input.toString(),
+            "-o",
+            out.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    check("export/detect-train.jsonl", Files.readString(out.resolve("detect/train.jsonl")));
+    check("export/respond-train.jsonl", Files.readString(out.resolve("respond/train.jsonl")));
+    check("export/questions.jsonl", Files.readString(out.resolve("questions.jsonl")));
+  }
+
   /** Replaces what differs from run to run: times, durations, the version, path-bound hashes. */
   private static void mask(JsonNode node) {
     if (node instanceof ObjectNode o) {
