@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       EvalCommand.class,
       RunCommand.class,
       StatsCommand.class,
+      DoctorCommand.class,
       CompletionCommand.class,
       HelpCommand.class
     },

@@ -3,8 +3,11 @@ package dev.guardsynth.label;
 import dev.guardsynth.data.Label;
 import java.util.List;
 
-/** What a judge's reply said about one question: {@link Parsed}, or {@link Unparseable} text. */
-sealed interface JudgeReply permits JudgeReply.Parsed, JudgeReply.Unparseable {
+/**
+ * What a judge's reply said about one question: {@link Parsed}, or {@link Unparseable} text. Public
+ * for {@link LabelReplies}; the stage itself builds them only through its parser.
+ */
+public sealed interface JudgeReply permits JudgeReply.Parsed, JudgeReply.Unparseable {
   /**
    * @param category a category id of the taxonomy
    * @param violated ids of the rule checks the judge answered "yes" (broken), in rule-set order

@@ -32,7 +32,7 @@ public record CostPerQuestion(long exported, Map<String, PerQuestion> byStage, P
   /**
    * @param byStage usage per stage, all models summed
    */
-  static CostPerQuestion of(Map<String, StageUsage> byStage, long exported) {
+  public static CostPerQuestion of(Map<String, StageUsage> byStage, long exported) {
     Map<String, PerQuestion> stages = new LinkedHashMap<>();
     StageUsage total = StageUsage.ZERO;
     for (Map.Entry<String, StageUsage> e : byStage.entrySet()) {

@@ -331,6 +331,12 @@ final class EndpointPool implements Teacher {
     return all.toString();
   }
 
+  /** Whether any endpoint rejected a JSON schema: each falls back on its own. */
+  @Override
+  public boolean schemaRejected() {
+    return members.stream().anyMatch(m -> m.teacher.schemaRejected());
+  }
+
   @Override
   public void close() {
     for (Member m : members) {

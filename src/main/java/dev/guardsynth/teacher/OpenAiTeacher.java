@@ -100,6 +100,7 @@ public final class OpenAiTeacher implements Teacher {
   }
 
   /** Whether a server rejected {@code response_format} during this run. */
+  @Override
   public boolean schemaRejected() {
     return schemaRejected.get();
   }

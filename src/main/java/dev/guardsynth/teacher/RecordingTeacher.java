@@ -27,6 +27,11 @@ public final class RecordingTeacher implements Teacher {
   }
 
   @Override
+  public boolean schemaRejected() {
+    return inner.schemaRejected();
+  }
+
+  @Override
   public void close() {
     cassette.close();
     inner.close();

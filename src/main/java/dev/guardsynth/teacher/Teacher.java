@@ -11,6 +11,15 @@ public interface Teacher extends AutoCloseable {
   /** Where the teacher is, for messages: a URL or a cassette file. Never holds a secret. */
   String describe();
 
+  /**
+   * Whether a server answered HTTP 400 to a request's JSON schema ({@code response_format}) and,
+   * under {@code label.structured: auto}, requests now go without it. False for teachers that send
+   * no schema.
+   */
+  default boolean schemaRejected() {
+    return false;
+  }
+
   @Override
   default void close() {}
 }
