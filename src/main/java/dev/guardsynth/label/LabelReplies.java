@@ -71,7 +71,7 @@ public final class LabelReplies {
                       "response_unparseable",
                       "no response for this question in the reply: "
                           + JudgeReplyParser.start(reply)))
-              : QuestionLabeler.checkResponse(q, response.strip()));
+              : Responding.checkResponse(q, response.strip()));
     }
     return out;
   }
