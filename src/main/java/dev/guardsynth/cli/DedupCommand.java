@@ -34,17 +34,7 @@ import picocli.CommandLine.Option;
 final class DedupCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(
-      names = "--in",
-      paramLabel = "FILE",
-      description = "Candidate questions (JSONL), or - for stdin (default: stdin).")
-  String in;
-
-  @Option(
-      names = {"-o", "--out"},
-      paramLabel = "FILE",
-      description = "Kept questions, in input order, or - for stdout (default: stdout).")
-  String out;
+  @Mixin QuestionsInOut io;
 
   @Option(
       names = "--duplicates",
@@ -106,8 +96,8 @@ final class DedupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DedupConfig config = settings(common.load().dedup());
-    try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
-        JsonlWriter uniqueOut = StageIo.output(out);
+    try (JsonlReader<Candidate> reader = StageIo.input(io.in, Candidate.class);
+        JsonlWriter uniqueOut = StageIo.output(io.out);
         JsonlWriter duplicatesOut = duplicates == null ? null : JsonlWriter.create(duplicates);
         JsonlWriter crossOut = crossLabel == null ? null : JsonlWriter.create(crossLabel)) {
       DedupStage.run(

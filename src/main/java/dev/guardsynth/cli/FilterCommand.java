@@ -36,17 +36,7 @@ final class FilterCommand implements Callable<Integer> {
   @ParentCommand GuardsynthCommand root;
   @Mixin CommonOptions common;
 
-  @Option(
-      names = "--in",
-      paramLabel = "FILE",
-      description = "Questions (JSONL), or - for stdin (default: stdin).")
-  String in;
-
-  @Option(
-      names = {"-o", "--out"},
-      paramLabel = "FILE",
-      description = "Kept questions, or - for stdout (default: stdout).")
-  String out;
+  @Mixin QuestionsInOut io;
 
   @Option(
       names = "--rejected",
@@ -62,9 +52,10 @@ final class FilterCommand implements Callable<Integer> {
   public Integer call() {
     QuestionFilter filter = QuestionFilter.open(common.load().filters());
     SideFiles.Place sideFiles =
-        stateDir.place(spec.name(), out, root.env, SideFiles.identity(common.configFile(), in));
-    try (JsonlReader<Candidate> reader = StageIo.input(in, Candidate.class);
-        JsonlWriter kept = StageIo.output(out);
+        stateDir.place(
+            spec.name(), io.out, root.env, SideFiles.identity(common.configFile(), io.in));
+    try (JsonlReader<Candidate> reader = StageIo.input(io.in, Candidate.class);
+        JsonlWriter kept = StageIo.output(io.out);
         JsonlWriter rejects = JsonlWriter.create(sideFiles.file(rejected, "rejected.jsonl"))) {
       sideFiles.announce();
       FilterStage.run(filter, reader.stream(), kept, rejects);

@@ -35,10 +35,10 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:success (failures within teacher.failure_tolerance are listed in failures.jsonl)",
-      "1:more requests failed than teacher.failure_tolerance allows (nothing is written)",
-      "2:bad usage, config or input",
-      "3:stopped by the budget or Ctrl-C; run the same command again to resume"
+      TeacherStageOptions.OK,
+      TeacherStageOptions.FAILED,
+      Main.USAGE_LINE,
+      Main.RESUME
     })
 final class LabelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -25,6 +25,12 @@ import picocli.CommandLine;
 
 /** Entry point. The only place that calls {@link System#exit}, and where exit codes are decided. */
 public final class Main {
+  /** Exit code lines of the commands' help that read the same everywhere. */
+  static final String USAGE_LINE = "2:bad usage, config or input";
+
+  static final String RESUME =
+      "3:stopped by the budget or Ctrl-C; run the same command again to resume";
+
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int BAD_INPUT = 2;

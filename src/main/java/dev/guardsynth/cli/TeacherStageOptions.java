@@ -14,6 +14,13 @@ import picocli.CommandLine.Option;
  * TeacherSession}).
  */
 final class TeacherStageOptions {
+  /** The exit codes of a teacher stage's command, for its help. */
+  static final String OK =
+      "0:success (failures within teacher.failure_tolerance are listed in failures.jsonl)";
+
+  static final String FAILED =
+      "1:more requests failed than teacher.failure_tolerance allows (nothing is written)";
+
   @Mixin TeacherOptions teacher;
 
   @Option(

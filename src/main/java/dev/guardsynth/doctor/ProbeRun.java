@@ -91,7 +91,7 @@ final class ProbeRun {
    * (answers and failures for good) does not see: what a server counts, but for a request asked
    * again without its JSON schema inside one call.
    */
-  private static final class CountingTeacher implements Teacher {
+  private static final class CountingTeacher implements Teacher.Wrapper {
     private final Teacher inner;
     private final AtomicInteger calls = new AtomicInteger();
 
@@ -106,13 +106,8 @@ final class ProbeRun {
     }
 
     @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public boolean schemaRejected() {
-      return inner.schemaRejected();
+    public Teacher inner() {
+      return inner;
     }
   }
 

@@ -63,15 +63,7 @@ public final class LabelReplies {
     for (int k = 0; k < ids.size(); k++) {
       Labeled q = questions.get(k);
       String response = responses.get(ids.get(k));
-      out.add(
-          response == null
-              ? Optional.of(
-                  new Rejected(
-                      q.id(),
-                      "response_unparseable",
-                      "no response for this question in the reply: "
-                          + JudgeReplyParser.start(reply)))
-              : Responding.checkResponse(q, response.strip()));
+      out.add(Responding.checkReplied(q, response, reply));
     }
     return out;
   }

@@ -61,16 +61,7 @@ final class Responding {
             InFlight f = run.get(i);
             Labeled q = f.labeled();
             String response = replies.get(ids.get(k));
-            response = response == null ? null : response.strip();
-            Optional<Rejected> problem =
-                response == null
-                    ? Optional.of(
-                        new Rejected(
-                            q.id(),
-                            "response_unparseable",
-                            "no response for this question in the reply: "
-                                + JudgeReplyParser.start(text)))
-                    : checkResponse(q, response);
+            Optional<Rejected> problem = checkReplied(q, response, text);
             if (problem.isPresent()) {
               bad.put(i, problem.get());
             } else {
@@ -93,6 +84,20 @@ final class Responding {
   }
 
   /** The problem with a safeguard response, if it has one. */
+  /**
+   * What is wrong with the response a reply gave {@code q}, if anything: none at all ({@code
+   * response == null}) is {@code response_unparseable}, naming how the reply starts.
+   */
+  static Optional<Rejected> checkReplied(Labeled q, String response, String reply) {
+    return response == null
+        ? Optional.of(
+            new Rejected(
+                q.id(),
+                "response_unparseable",
+                "no response for this question in the reply: " + JudgeReplyParser.start(reply)))
+        : checkResponse(q, response.strip());
+  }
+
   static Optional<Rejected> checkResponse(Labeled q, String response) {
     if (response.isEmpty()) {
       return Optional.of(new Rejected(q.id(), "response_empty", "the teacher's reply was empty"));

@@ -33,6 +33,7 @@ public record RunReport(
   /**
    * One stage of the funnel: {@code in - sum(dropped) == out} when it adds up.
    *
+   * @param dropped questions dropped per reason (an unmodifiable copy: see RunStats)
    * @param ran whether the stage's output is in the run directory
    * @param note how the numbers were found, when not the obvious way
    */
@@ -43,11 +44,7 @@ public record RunReport(
       Map<String, Long> dropped,
       boolean ran,
       boolean addsUp,
-      String note) {
-    public Step {
-      dropped = Map.copyOf(dropped);
-    }
-  }
+      String note) {}
 
   /**
    * One category's row.

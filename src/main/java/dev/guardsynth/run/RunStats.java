@@ -264,7 +264,7 @@ public final class RunStats {
                 in - sum,
                 out));
       }
-      steps.add(new RunReport.Step(stage, in, out, dropped, ran, addsUp, note));
+      steps.add(new RunReport.Step(stage, in, out, Map.copyOf(dropped), ran, addsUp, note));
     }
   }
 

@@ -3,7 +3,7 @@ package dev.guardsynth.teacher;
 import java.nio.file.Path;
 
 /** Passes requests to a teacher and appends every reply to a cassette for later replay. */
-public final class RecordingTeacher implements Teacher {
+public final class RecordingTeacher implements Teacher.Wrapper {
   private final Teacher inner;
   private final Journal cassette;
 
@@ -22,13 +22,8 @@ public final class RecordingTeacher implements Teacher {
   }
 
   @Override
-  public String describe() {
-    return inner.describe();
-  }
-
-  @Override
-  public boolean schemaRejected() {
-    return inner.schemaRejected();
+  public Teacher inner() {
+    return inner;
   }
 
   @Override

@@ -22,4 +22,23 @@ public interface Teacher extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /**
+   * A teacher that wraps another (to record or count its replies): where it is and whether it
+   * dropped the schema are the wrapped teacher's.
+   */
+  interface Wrapper extends Teacher {
+    /** The wrapped teacher. */
+    Teacher inner();
+
+    @Override
+    default String describe() {
+      return inner().describe();
+    }
+
+    @Override
+    default boolean schemaRejected() {
+      return inner().schemaRejected();
+    }
+  }
 }
