@@ -180,6 +180,22 @@ class RealTeacherTest {
   }
 
   @Test
+  void doctorPrintsItsReportOnTheRealModelWithinTenRequests() throws Exception {
+    Path config = config("targets: {unsafe: 5, safe: 5, per_call: 5}\n");
+    CliResult doctor = CliResult.run(ENV, "doctor", "--config", config.toString(), "--json");
+    // A tiny model may fail a stage (exit 1 naming it); either way the report is whole.
+    assertTrue(doctor.exitCode() == 0 || doctor.exitCode() == 1, doctor.err());
+    assertTrue(doctor.err().contains("generate:"), doctor.err());
+    assertTrue(doctor.err().contains("respond"), doctor.err());
+    var report = dev.guardsynth.data.Json.MAPPER.readTree(doctor.out());
+    assertTrue(report.toString().contains("generate"), doctor.out());
+    java.util.regex.Matcher sent =
+        java.util.regex.Pattern.compile("sent (\\d+) of at most 10 requests").matcher(doctor.err());
+    assertTrue(sent.find(), doctor.err());
+    assertTrue(Integer.parseInt(sent.group(1)) <= 10, doctor.err());
+  }
+
+  @Test
   void aSmallRunEndToEndHasAFunnelThatAddsUp() throws Exception {
     // Two categories (crime advice, privacy violation) × both labels × both languages.
     String taxonomy = Files.readString(TestProject.ROOT.resolve("rules/taxonomy.yaml"));
