@@ -183,16 +183,17 @@ class RealTeacherTest {
   void doctorPrintsItsReportOnTheRealModelWithinTenRequests() throws Exception {
     Path config = config("targets: {unsafe: 5, safe: 5, per_call: 5}\n");
     CliResult doctor = CliResult.run(ENV, "doctor", "--config", config.toString(), "--json");
-    // A tiny model may fail a stage (exit 1 naming it); either way the report is whole.
+    // A tiny model may fail a stage (exit 1 naming it on stderr); either way the report is whole.
     assertTrue(doctor.exitCode() == 0 || doctor.exitCode() == 1, doctor.err());
-    assertTrue(doctor.err().contains("generate:"), doctor.err());
-    assertTrue(doctor.err().contains("respond"), doctor.err());
     var report = dev.guardsynth.data.Json.MAPPER.readTree(doctor.out());
-    assertTrue(report.toString().contains("generate"), doctor.out());
-    java.util.regex.Matcher sent =
-        java.util.regex.Pattern.compile("sent (\\d+) of at most 10 requests").matcher(doctor.err());
-    assertTrue(sent.find(), doctor.err());
-    assertTrue(Integer.parseInt(sent.group(1)) <= 10, doctor.err());
+    for (String kind : List.of("generate", "judge", "respond", "problems")) {
+      assertTrue(report.has(kind), kind + " in " + doctor.out());
+    }
+    assertEquals(doctor.exitCode() == 0, report.get("ok").asBoolean(), doctor.out());
+    if (doctor.exitCode() == 1) {
+      assertTrue(doctor.err().contains("guardsynth doctor: "), doctor.err());
+    }
+    assertTrue(report.get("requests").asInt() <= 10, doctor.out());
   }
 
   @Test
