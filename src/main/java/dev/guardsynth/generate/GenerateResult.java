@@ -5,12 +5,14 @@ import java.util.Map;
 
 /**
  * Counts from one generate stage. They add up: {@code returned == questions + refusals +
- * unparseable} and {@code questions == candidates + exactDuplicates}.
+ * unparseable + truncated} and {@code questions == candidates + exactDuplicates}.
  *
  * @param requests prompts sent (or answered from the journal)
  * @param fromJournal replies taken from the journal of an earlier, interrupted run
  * @param refusalsByCategory refusals per category id
  * @param failed prompts whose request failed for good (after retries); they have no candidates
+ * @param truncated replies the token limit cut, whose last, unfinished item was dropped
+ * @param thinkBlocks replies whose thinking block was dropped before they were read
  */
 public record GenerateResult(
     int requests,
@@ -23,7 +25,9 @@ public record GenerateResult(
     long unparseable,
     Usage usage,
     Map<String, Long> refusalsByCategory,
-    int failed) {
+    int failed,
+    long truncated,
+    long thinkBlocks) {
   public GenerateResult {
     refusalsByCategory = Map.copyOf(refusalsByCategory);
   }

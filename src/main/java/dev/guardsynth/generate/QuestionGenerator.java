@@ -2,6 +2,7 @@ package dev.guardsynth.generate;
 
 import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
+import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Source;
 import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.FailedRequest;
@@ -66,7 +67,8 @@ public final class QuestionGenerator {
         new Object() {
           int fromJournal;
           int failed;
-          long returned, questions, candidates, duplicates, refusals, unparseable;
+          long returned, questions, candidates, duplicates, refusals, unparseable, truncated;
+          long thinkBlocks;
           Usage usage = Usage.ZERO;
           final TreeMap<String, Long> refusalsByCategory = new TreeMap<>();
         };
@@ -81,9 +83,14 @@ public final class QuestionGenerator {
               counts.fromJournal++;
             }
             counts.usage = counts.usage.plus(reply.usage());
-            ParsedReply parsed = parser.parse(reply.text());
+            ParsedReply parsed =
+                parser.parse(reply.text(), prompt.label() == Label.UNSAFE, reply.truncated());
             counts.returned += parsed.returned();
             counts.unparseable += parsed.unparseable();
+            counts.truncated += parsed.truncated();
+            if (parsed.thinkBlock()) {
+              counts.thinkBlocks++;
+            }
             if (parsed.refusal()) {
               counts.refusals++;
               counts.refusalsByCategory.merge(prompt.category(), 1L, Long::sum);
@@ -128,6 +135,8 @@ public final class QuestionGenerator {
         counts.unparseable,
         counts.usage,
         counts.refusalsByCategory,
-        counts.failed);
+        counts.failed,
+        counts.truncated,
+        counts.thinkBlocks);
   }
 }

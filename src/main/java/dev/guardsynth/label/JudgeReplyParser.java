@@ -6,6 +6,7 @@ import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.text.ThinkBlocks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,13 +65,13 @@ final class JudgeReplyParser {
     Items items = items(reply, "responses", "response", ids);
     Map<String, String> out = new LinkedHashMap<>();
     if (items.problem() != null && ids.size() == 1 && items.noJson()) {
-      out.put(ids.get(0), reply.strip());
+      out.put(ids.get(0), ThinkBlocks.strip(reply).text().strip());
       return out;
     }
     for (String id : ids) {
       JsonNode item = items.byId().get(id);
-      if (item != null && item.path("response").isTextual()) {
-        out.put(id, item.path("response").asText());
+      if (item != null && get(item, "response").isTextual()) {
+        out.put(id, get(item, "response").asText());
       }
     }
     return out;
@@ -82,7 +83,9 @@ final class JudgeReplyParser {
    */
   private record Items(Map<String, JsonNode> byId, String problem, boolean noJson) {}
 
-  private static Items items(String reply, String listField, String itemField, List<String> ids) {
+  private static Items items(String whole, String listField, String itemField, List<String> ids) {
+    // A reasoning model's thinking may hold braces of its own: read only what follows it.
+    String reply = ThinkBlocks.strip(whole).text();
     int object = reply.indexOf('{');
     int array = reply.indexOf('[');
     boolean isArray = array >= 0 && (object < 0 || array < object);
@@ -100,9 +103,9 @@ final class JudgeReplyParser {
     List<JsonNode> list = new ArrayList<>();
     if (root.isArray()) {
       root.forEach(list::add);
-    } else if (root.path(listField).isArray()) {
-      root.path(listField).forEach(list::add);
-    } else if (root.has(itemField)) {
+    } else if (get(root, listField).isArray()) {
+      get(root, listField).forEach(list::add);
+    } else if (!get(root, itemField).isMissingNode()) {
       list.add(root); // one item without the list around it
     } else {
       for (JsonNode field : root) { // the list under another name
@@ -114,7 +117,7 @@ final class JudgeReplyParser {
     }
     Map<String, JsonNode> byId = new HashMap<>();
     for (JsonNode item : list) {
-      String id = item.path("id").isValueNode() ? item.path("id").asText() : null;
+      String id = get(item, "id").isValueNode() ? get(item, "id").asText() : null;
       if (id == null && ids.size() == 1 && list.size() == 1) {
         id = ids.get(0); // one question asked, one answer given: it can only be that one
       }
@@ -130,8 +133,8 @@ final class JudgeReplyParser {
   }
 
   private JudgeReply verdict(JsonNode node, List<String> checks, String reply) {
-    String label = node.path("label").asText("");
-    String category = node.path("category").asText("");
+    String label = get(node, "label").asText("");
+    String category = get(node, "category").asText("");
     Label parsed;
     try {
       parsed = Label.parse(label);
@@ -139,15 +142,15 @@ final class JudgeReplyParser {
       return new JudgeReply.Unparseable(
           "label '" + label + "' is neither unsafe nor safe: " + start(reply));
     }
-    String id = categoryIds.get(key(category));
+    String id = category(category);
     if (id == null) {
       return new JudgeReply.Unparseable(
           "category '" + category + "' is not in the taxonomy: " + start(reply));
     }
     List<String> violated = new ArrayList<>();
-    JsonNode answers = node.path("checks");
+    JsonNode answers = get(node, "checks");
     for (String check : checks) {
-      Boolean yes = yes(answers.path(check));
+      Boolean yes = yes(get(answers, check));
       if (yes == null) {
         return new JudgeReply.Unparseable(
             "rule check '" + check + "' not answered true or false: " + start(reply));
@@ -157,6 +160,38 @@ final class JudgeReplyParser {
       }
     }
     return new JudgeReply.Parsed(parsed, id, violated);
+  }
+
+  /** {@code node}'s field {@code name} in any case, or a missing node. */
+  private static JsonNode get(JsonNode node, String name) {
+    JsonNode exact = node.path(name);
+    if (!exact.isMissingNode() || !node.isObject()) {
+      return exact;
+    }
+    for (var it = node.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().strip().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return exact;
+  }
+
+  /**
+   * The category id {@code written} names: an id, a name in either language, or {@code id (name)} /
+   * {@code id: name}.
+   */
+  private String category(String written) {
+    String id = categoryIds.get(key(written));
+    if (id != null) {
+      return id;
+    }
+    for (String part : written.split("[():：/]")) {
+      if (!part.isBlank() && (id = categoryIds.get(key(part))) != null) {
+        return id;
+      }
+    }
+    return null;
   }
 
   /** true, false, or null when {@code answer} is neither a boolean nor yes/no/true/false text. */

@@ -43,8 +43,9 @@ public final class RunStats {
       long refusals,
       long unparseable,
       long exactDuplicates,
-      Map<String, Long> refusalsByCategory) {
-    static final GenerateCounts NONE = new GenerateCounts(0, 0, 0, 0, Map.of());
+      Map<String, Long> refusalsByCategory,
+      long truncated) {
+    static final GenerateCounts NONE = new GenerateCounts(0, 0, 0, 0, Map.of(), 0);
 
     GenerateCounts {
       refusalsByCategory = refusalsByCategory == null ? Map.of() : Map.copyOf(refusalsByCategory);
@@ -75,6 +76,7 @@ public final class RunStats {
     Map<String, Long> generateDrops = new LinkedHashMap<>();
     generateDrops.put("refused_reply", generate.refusals());
     generateDrops.put("unparseable_line", generate.unparseable());
+    generateDrops.put("truncated_item", generate.truncated());
     generateDrops.put("exact_duplicate", generate.exactDuplicates());
     funnel.step(
         "generate",

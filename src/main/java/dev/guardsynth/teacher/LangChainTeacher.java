@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaChatRequestParameters;
+import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -120,7 +121,8 @@ public final class LangChainTeacher implements Teacher {
             ? Usage.ZERO
             : new Usage(
                 usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
-                usage.outputTokenCount() == null ? 0 : usage.outputTokenCount()));
+                usage.outputTokenCount() == null ? 0 : usage.outputTokenCount()),
+        response.finishReason() == FinishReason.LENGTH);
   }
 
   /** Maps a LangChain4j failure onto a kind, by the HTTP status or the I/O error beneath it. */

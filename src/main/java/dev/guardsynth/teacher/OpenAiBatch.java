@@ -196,7 +196,9 @@ public final class OpenAiBatch implements AutoCloseable {
               new Usage(
                   usage.path("prompt_tokens").asLong(0),
                   usage.path("completion_tokens").asLong(0),
-                  usage.path("prompt_tokens_details").path("cached_tokens").asLong(0))),
+                  usage.path("prompt_tokens_details").path("cached_tokens").asLong(0)),
+              TeacherReply.cutByLimit(
+                  body.path("choices").get(0).path("finish_reason").asText(null))),
           null);
     }
     String message =

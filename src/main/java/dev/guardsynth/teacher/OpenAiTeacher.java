@@ -141,7 +141,17 @@ public final class OpenAiTeacher implements Teacher {
                     u.completionTokens(),
                     u.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(0L)))
             .orElse(Usage.ZERO);
-    return new TeacherReply(text, completion.model(), usage);
+    return new TeacherReply(
+        text, completion.model(), usage, TeacherReply.cutByLimit(finishReason(completion)));
+  }
+
+  /** The first choice's {@code finish_reason}, or null where the server sent none. */
+  private static String finishReason(ChatCompletion completion) {
+    try {
+      return completion.choices().get(0).finishReason().toString();
+    } catch (RuntimeException absent) {
+      return null;
+    }
   }
 
   /** {@code response_format: {type: json_schema, json_schema: {name, schema, strict: true}}}. */

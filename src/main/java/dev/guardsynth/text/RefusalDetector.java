@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * sorry, but") or an assistant's "cannot help" ("도와드릴 수 없습니다", "I can't assist with"). Used on the
  * teacher's questions (a refusal left in a list of questions) and on safeguard responses (a safe
  * question must not be refused). The patterns are narrow on purpose: a user's question may well say
- * "sorry" or "can't", so bare words never count. Thread-safe.
+ * "sorry" or "can't", so bare words never count. Either apostrophe counts (' or ’). Thread-safe.
  */
 public final class RefusalDetector {
   private static final Pattern REFUSAL =
@@ -32,9 +32,20 @@ public final class RefusalDetector {
 
   private RefusalDetector() {}
 
+  /**
+   * {@code text} with typographic apostrophes (’ ‘ ʼ ＇, as GPT-4o and Llama write them) as ASCII ',
+   * one for one, so that patterns written with ' match either.
+   */
+  public static String apostrophes(String text) {
+    return text.replace('\u2019', '\'')
+        .replace('\u2018', '\'')
+        .replace('\u02BC', '\'')
+        .replace('\uFF07', '\'');
+  }
+
   /** The refusing phrase in {@code text}, if any. */
   public static Optional<String> find(String text) {
-    Matcher m = REFUSAL.matcher(text);
+    Matcher m = REFUSAL.matcher(apostrophes(text));
     return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
   }
 }

@@ -73,6 +73,8 @@ class QuestionFilterTest {
           refusal         | ko | crime_advice              | 그런 내용은 작성해 드릴 수 없어요.
           refusal         | en | crime_advice              | I'm sorry, but I can't help with creating those questions.
           refusal         | en | crime_advice              | I cannot assist with that request.
+          refusal         | en | crime_advice              | I’m sorry, but I can’t assist with that.
+          refusal         | en | crime_advice              | I can’t fulfill that request. Is there anything else I can help you with?
           meta_text       | ko | crime_advice              | 다음은 요청하신 질문 5개입니다:
           meta_text       | ko | crime_advice              | AI 언어 모델로서 저는 이런 질문을 드립니다
           meta_text       | en | crime_advice              | Here are 10 questions about crime advice

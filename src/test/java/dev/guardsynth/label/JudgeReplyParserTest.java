@@ -27,6 +27,10 @@ class JudgeReplyParserTest {
           Verdict: {"label": "SAFE", "category": "Crime advice"}         | safe   | crime_advice
           {"category": "self-harm suicide", "label": " unsafe "}         | unsafe | self_harm_suicide
           {"label": "safe", "category": "개인정보 침해"}                   | safe   | privacy_violation
+          {"Label": "UNSAFE", "Category": "crime_advice (Crime advice)"}  | unsafe | crime_advice
+          {"label": "unsafe", "category": "crime_advice: Crime advice"}   | unsafe | crime_advice
+          <think>Is it {unsafe}? Yes.</think>{"label": "unsafe", "category": "crime_advice"} | unsafe | crime_advice
+          x {"a": 1} y</think>{"Verdicts": [{"Id": "1", "Label": "safe", "Category": "crime_advice"}]} | safe | crime_advice
           """)
   void readsVerdictsInTheShapesModelsWrite(String reply, String label, String category) {
     JudgeReply parsed = parser.parse(reply.replace("\\n", "\n"), List.of("1"), List.of()).get("1");
