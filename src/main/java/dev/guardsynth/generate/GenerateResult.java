@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param requests prompts sent (or answered from the journal)
  * @param fromJournal replies taken from the journal of an earlier, interrupted run
- * @param refusalsByCategory refusals per category id
+ * @param refusalsByCategory refusals per category id (an unmodifiable copy, made by the generator)
  * @param failed prompts whose request failed for good (after retries); they have no candidates
  * @param truncated replies the token limit cut, whose last, unfinished item was dropped
  * @param thinkBlocks replies whose thinking block was dropped before they were read
@@ -27,8 +27,4 @@ public record GenerateResult(
     Map<String, Long> refusalsByCategory,
     int failed,
     long truncated,
-    long thinkBlocks) {
-  public GenerateResult {
-    refusalsByCategory = Map.copyOf(refusalsByCategory);
-  }
-}
+    long thinkBlocks) {}

@@ -13,6 +13,7 @@ import dev.guardsynth.teacher.TeacherRequest;
 import dev.guardsynth.teacher.Usage;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -134,7 +135,7 @@ public final class QuestionGenerator {
         counts.refusals,
         counts.unparseable,
         counts.usage,
-        counts.refusalsByCategory,
+        Map.copyOf(counts.refusalsByCategory),
         counts.failed,
         counts.truncated,
         counts.thinkBlocks);
