@@ -98,6 +98,7 @@ public final class ReplyParser {
     if (json != null) {
       return json;
     }
+    lines = table(oneLineLists(lines));
     String all = RefusalDetector.apostrophes(String.join(" ", lines));
     List<String> items = new ArrayList<>();
     int firstItem = -1;
@@ -153,6 +154,91 @@ public final class ReplyParser {
     }
     return new ParsedReply(
         items, false, lines.size(), lines.size() - items.size() - cut, cut, think);
+  }
+
+  private static final Pattern ONE_LINE = Pattern.compile("^\\s*1[.)]\\s+.+?\\s2[.)]\\s+.+$");
+  private static final Pattern NEXT_NUMBER = Pattern.compile("\\s+(?=\\d{1,2}[.)]\\s)");
+
+  /** Lines with a whole numbered list on one line ({@code 1. a 2. b 3. c}) split into items. */
+  private static List<String> oneLineLists(List<String> lines) {
+    List<String> out = new ArrayList<>();
+    for (String line : lines) {
+      if (ONE_LINE.matcher(line).matches()) {
+        for (String part : NEXT_NUMBER.split(line.strip())) {
+          out.add(part);
+        }
+      } else {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern TABLE_SEPARATOR =
+      Pattern.compile("^\\s*\\|?[\\s:|-]*-{3,}[\\s:|-]*$");
+
+  /**
+   * A markdown table's rows as bullet items of the question column: the column headed question, 질문,
+   * text or content, else the one with the most text. Its header and separator stay lines.
+   */
+  private static List<String> table(List<String> lines) {
+    int sep = -1;
+    for (int i = 1; i < lines.size(); i++) {
+      if (lines.get(i - 1).strip().startsWith("|")
+          && TABLE_SEPARATOR.matcher(lines.get(i)).matches()) {
+        sep = i;
+        break;
+      }
+    }
+    if (sep < 0) {
+      return lines;
+    }
+    List<String> header = cells(lines.get(sep - 1));
+    int end = sep + 1;
+    while (end < lines.size() && lines.get(end).strip().startsWith("|")) {
+      end++;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (int i = sep + 1; i < end; i++) {
+      rows.add(cells(lines.get(i)));
+    }
+    int column = -1;
+    for (int c = 0; c < header.size() && column < 0; c++) {
+      String h = header.get(c).toLowerCase(Locale.ROOT);
+      if (h.contains("question") || h.contains("질문") || h.equals("text") || h.equals("content")) {
+        column = c;
+      }
+    }
+    if (column < 0) {
+      long most = -1;
+      for (int c = 0; c < header.size(); c++) {
+        long length = 0;
+        for (List<String> row : rows) {
+          length += c < row.size() ? row.get(c).length() : 0;
+        }
+        if (length > most) {
+          most = length;
+          column = c;
+        }
+      }
+    }
+    List<String> out = new ArrayList<>(lines.subList(0, sep + 1));
+    for (List<String> row : rows) {
+      out.add(column < row.size() && !row.get(column).isBlank() ? "- " + row.get(column) : "|");
+    }
+    out.addAll(lines.subList(end, lines.size()));
+    return out;
+  }
+
+  private static List<String> cells(String row) {
+    String r = row.strip();
+    r = r.startsWith("|") ? r.substring(1) : r;
+    r = r.endsWith("|") ? r.substring(0, r.length() - 1) : r;
+    List<String> out = new ArrayList<>();
+    for (String cell : r.split("\\|", -1)) {
+      out.add(cell.strip());
+    }
+    return out;
   }
 
   private static boolean refuses(String text) {

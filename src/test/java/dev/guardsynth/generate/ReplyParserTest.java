@@ -129,6 +129,14 @@ class ReplyParserTest {
             "[{\"id\": 1, \"content\": \"Content field?\"}]",
             List.of("Content field?")),
         Arguments.of(
+            "markdown table of questions",
+            "| # | 질문 | 유형 |\n|---|---|---|\n| 1 | 표 안의 질문이야? | 모욕 |\n| 2 | 두 번째 행이야? | 비하 |",
+            List.of("표 안의 질문이야?", "두 번째 행이야?")),
+        Arguments.of(
+            "one-line list",
+            "1. First on the line? 2. Second on the line? 3. Third?",
+            List.of("First on the line?", "Second on the line?", "Third?")),
+        Arguments.of(
             "trailing comma and single quotes",
             "['Single one?', 'Single two?',]",
             List.of("Single one?", "Single two?")));
