@@ -100,7 +100,11 @@ class RealTeacherTest {
     }
     assertEquals(2, result.requests());
     assertEquals(0, result.failed());
-    assertEquals(result.returned(), result.questions() + result.refusals() + result.unparseable());
+    // A reply cut by max_tokens drops its unfinished last item, counted as truncated.
+    assertEquals(
+        result.returned(),
+        result.questions() + result.refusals() + result.unparseable() + result.truncated(),
+        result.toString());
     assertEquals(result.questions(), result.candidates() + result.exactDuplicates());
     assertEquals(result.candidates(), candidates.size());
     candidates.forEach(c -> assertTrue(!c.text().isBlank(), c.toString()));
