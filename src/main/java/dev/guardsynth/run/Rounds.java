@@ -5,7 +5,6 @@ import dev.guardsynth.config.TargetsConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Json;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.JsonlWriter;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
@@ -19,8 +18,6 @@ import dev.guardsynth.teacher.BudgetExceededException;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.TeacherException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -233,7 +230,7 @@ final class Rounds {
             return StageStep.Ran.completeWithFailures(result, result.failed() > 0, out);
           }
         },
-        () -> readAll(r.candidates(), Candidate.class));
+        () -> Pipeline.readAll(r.candidates(), Candidate.class));
   }
 
   /** This round's candidates, deduplicated against every earlier round's kept questions too. */
@@ -263,7 +260,7 @@ final class Rounds {
             return StageStep.Ran.complete(result, out);
           }
         },
-        () -> readAll(r.unique(), Candidate.class));
+        () -> Pipeline.readAll(r.unique(), Candidate.class));
   }
 
   /** What the filter of one round kept and rejected. */
@@ -286,7 +283,8 @@ final class Rounds {
         },
         () ->
             new Filtered(
-                readAll(r.kept(), Candidate.class), readAll(r.rejected(), Rejected.class)));
+                Pipeline.readAll(r.kept(), Candidate.class),
+                Pipeline.readAll(r.rejected(), Rejected.class)));
   }
 
   private RunFiles.Labels label(StageStep step, RunDirectory r, List<Candidate> kept)
@@ -312,15 +310,7 @@ final class Rounds {
         },
         () ->
             new RunFiles.Labels(
-                readAll(r.labeled(), Labeled.class), readAll(r.labelRejected(), Rejected.class)));
-  }
-
-  static <T> List<T> readAll(Path file, Class<T> type) {
-    if (!Files.exists(file)) {
-      return List.of();
-    }
-    try (JsonlReader<T> in = JsonlReader.open(file, type)) {
-      return in.stream().toList();
-    }
+                Pipeline.readAll(r.labeled(), Labeled.class),
+                Pipeline.readAll(r.labelRejected(), Rejected.class)));
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
-import dev.guardsynth.data.JsonlReader;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
 import dev.guardsynth.label.Disagreement;
@@ -63,7 +62,7 @@ public final class RunStats {
     List<String> problems = new ArrayList<>();
     Funnel funnel = new Funnel(problems);
 
-    List<Candidate> candidates = readAll(dir.candidates(), Candidate.class);
+    List<Candidate> candidates = Pipeline.readAll(dir.candidates(), Candidate.class);
     Map<String, Candidate> byId = new HashMap<>();
     candidates.forEach(c -> byId.put(c.id(), c));
     RunRecord.StageEntry generateEntry = runJson.stage("generate");
@@ -86,7 +85,7 @@ public final class RunStats {
         generateEntry != null,
         "items the teacher returned → candidates.jsonl");
 
-    List<Candidate> unique = readAll(dir.unique(), Candidate.class);
+    List<Candidate> unique = Pipeline.readAll(dir.unique(), Candidate.class);
     boolean deduped = Files.exists(dir.unique());
     // Counted, not parsed: the dedup stage owns that record's shape.
     Map<String, Long> near = Map.of("near_duplicate", count(dir.duplicates()));
@@ -99,13 +98,13 @@ public final class RunStats {
         "candidates.jsonl → unique.jsonl");
 
     // Each stage writes its own rejections, so a reason never has to say which stage gave it.
-    List<Rejected> filterRejected = readAll(dir.rejected(), Rejected.class);
-    List<Rejected> labelRejected = readAll(dir.labelRejected(), Rejected.class);
-    List<Candidate> kept = readAll(dir.kept(), Candidate.class);
+    List<Rejected> filterRejected = Pipeline.readAll(dir.rejected(), Rejected.class);
+    List<Rejected> labelRejected = Pipeline.readAll(dir.labelRejected(), Rejected.class);
+    List<Candidate> kept = Pipeline.readAll(dir.kept(), Candidate.class);
     boolean filtered = Files.exists(dir.kept());
     Map<String, Long> filterDrops = byReason(filterRejected);
     funnel.step("filter", unique.size(), kept.size(), filterDrops, filtered, FILTER_NOTE);
-    List<Labeled> labeled = readAll(dir.labeled(), Labeled.class);
+    List<Labeled> labeled = Pipeline.readAll(dir.labeled(), Labeled.class);
     boolean labeledRan = Files.exists(dir.labeled());
     Map<String, Long> labelDrops = byReason(labelRejected);
     funnel.step("label", kept.size(), labeled.size(), labelDrops, labeledRan, LABEL_NOTE);
@@ -165,7 +164,7 @@ public final class RunStats {
     boolean judged =
         (runJson.config() == null || runJson.config().path("label").path("judge").asBoolean(true))
             && labeledRan;
-    List<Disagreement> disagreements = readAll(dir.disagreements(), Disagreement.class);
+    List<Disagreement> disagreements = Pipeline.readAll(dir.disagreements(), Disagreement.class);
     List<RunReport.CategoryRow> rows =
         categories(candidates, kept, labeled, rejected, byId, disagreements, generate, judged);
     return new RunReport(
@@ -335,15 +334,6 @@ public final class RunStats {
               judge));
     }
     return rows;
-  }
-
-  private static <T> List<T> readAll(Path file, Class<T> type) {
-    if (!Files.exists(file)) {
-      return List.of();
-    }
-    try (JsonlReader<T> in = JsonlReader.open(file, type)) {
-      return in.stream().toList();
-    }
   }
 
   private static long count(Path file) {
