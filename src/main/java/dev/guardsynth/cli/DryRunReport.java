@@ -2,6 +2,7 @@ package dev.guardsynth.cli;
 
 import dev.guardsynth.config.BudgetConfig;
 import dev.guardsynth.data.Json;
+import dev.guardsynth.run.RoundsEstimate;
 import dev.guardsynth.run.RunPlan;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -31,6 +32,7 @@ final class DryRunReport {
         "output tokens",
         "est. cost",
         "max cost");
+    boolean priced = plan.unpricedModels().isEmpty();
     for (RunPlan.StagePlan s : plan.stages()) {
       err.printf(
           Locale.ROOT,
@@ -41,10 +43,14 @@ final class DryRunReport {
           s.toSend(),
           s.estimatedInputTokens(),
           s.estimatedOutputTokens(),
-          String.format(Locale.ROOT, "$%.4f", s.estimatedCostUsd()),
-          String.format(Locale.ROOT, "$%.4f", s.maxCostUsd()));
+          usd(priced, s.estimatedCostUsd()),
+          usd(priced, s.maxCostUsd()));
+    }
+    if (!priced) {
+      err.println(RunPlan.noPrice(plan.unpricedModels()) + ": costs are unknown, not $0");
     }
     printCells(plan, err);
+    printRounds(plan, err);
     if (plan.costPerQuestion() != null) {
       err.print("round 1, estimated: ");
       err.print(plan.costPerQuestion().render());
@@ -101,9 +107,54 @@ final class DryRunReport {
           c.questions(),
           c.estimate().prompts(),
           c.estimate().toSend(),
-          String.format(Locale.ROOT, "$%.4f", c.estimate().estimatedCostUsd()));
+          usd(plan.unpricedModels().isEmpty(), c.estimate().estimatedCostUsd()));
     }
     err.println();
+  }
+
+  /** Every round to the targets: round 1 only, expected, worst case. */
+  private static void printRounds(RunPlan plan, PrintWriter err) {
+    RoundsEstimate r = plan.rounds();
+    if (r == null) {
+      return;
+    }
+    err.printf(
+        Locale.ROOT,
+        "rounds to the targets (expected yield %.2f new exported questions per question asked,"
+            + " %s; worst case: every round keeps just enough to stay above targets.min_yield,"
+            + " until targets.max_rounds, each later round asking at most targets.max_ask_factor"
+            + " × a cell's deficit):%n",
+        r.expectedYield(),
+        r.yieldSource());
+    err.printf(
+        Locale.ROOT,
+        "%-14s %6s %10s %14s %18s %14s %12s%n",
+        "case",
+        "rounds",
+        "questions",
+        "generate req.",
+        "label req. (max)",
+        "tokens",
+        "est. cost");
+    boolean priced = plan.unpricedModels().isEmpty();
+    for (RoundsEstimate.Scenario s : r.scenarios()) {
+      err.printf(
+          Locale.ROOT,
+          "%-14s %,6d %,10d %,14d %,18d %,14d %12s%n",
+          s.name(),
+          s.rounds(),
+          s.questions(),
+          s.generateRequests(),
+          s.labelRequests(),
+          s.tokens(),
+          s.costUsd() == null || !priced ? "no price" : usd(true, s.costUsd()));
+    }
+    err.println();
+  }
+
+  /** A cost, or "no price" when a model of the plan has none: $0.0000 would read as free. */
+  private static String usd(boolean priced, double usd) {
+    return priced ? String.format(Locale.ROOT, "$%.4f", usd) : "no price";
   }
 
   private static String orNone(Object limit) {

@@ -10,6 +10,9 @@ package dev.guardsynth.config;
  * @param minYield a cell whose last round gave fewer new exported questions per question asked is
  *     saturated: it gets no more prompts
  * @param maxRounds the most rounds a run makes
+ * @param maxAskFactor the most a round after the first asks of a cell, as a multiple of its
+ *     deficit: a cell whose measured yield is low is asked for its deficit over that yield, and
+ *     near {@code min_yield} that would be 20 or more times the deficit in one round
  */
 public record TargetsConfig(
     Integer unsafe,
@@ -17,7 +20,8 @@ public record TargetsConfig(
     Integer perCall,
     Double minFill,
     Double minYield,
-    Integer maxRounds) {
+    Integer maxRounds,
+    Double maxAskFactor) {
   public TargetsConfig {
     unsafe = Check.intRange("unsafe", unsafe, 20, 0, 10_000_000);
     safe = Check.intRange("safe", safe, 20, 0, 10_000_000);
@@ -25,11 +29,24 @@ public record TargetsConfig(
     minFill = Check.range("min_fill", minFill, 1.0, 0.0, 1.0);
     minYield = Check.range("min_yield", minYield, 0.05, 0.0, 1.0);
     maxRounds = Check.intRange("max_rounds", maxRounds, 8, 1, 1000);
+    maxAskFactor =
+        Check.range("max_ask_factor", maxAskFactor, DEFAULT_MAX_ASK_FACTOR, 1.0, MAX_ASK_FACTOR);
   }
+
+  /**
+   * A round asks a cell for at most 4 × its deficit. With a constant yield the questions a cell
+   * needs are the same whatever the factor (deficit ÷ yield); the factor bounds what one round can
+   * pay for when the teacher has stopped bringing anything new, and a cell whose yield is at least
+   * 1.25 ÷ 4 ≈ 0.31 still fills in one more round. See docs/generation.md, "Measured".
+   */
+  public static final double DEFAULT_MAX_ASK_FACTOR = 4.0;
+
+  /** The highest {@code max_ask_factor} allowed: 1 ÷ the lowest yield a deficit is divided by. */
+  static final double MAX_ASK_FACTOR = 20.0;
 
   /** Targets with the default fill, yield and rounds. */
   public TargetsConfig(Integer unsafe, Integer safe, Integer perCall) {
-    this(unsafe, safe, perCall, null, null, null);
+    this(unsafe, safe, perCall, null, null, null, null);
   }
 
   static TargetsConfig defaults() {

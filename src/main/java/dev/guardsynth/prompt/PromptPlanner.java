@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -145,6 +146,51 @@ public final class PromptPlanner {
     return targets.perCall();
   }
 
+  /**
+   * Heap each planned prompt is allowed: a dry run of the bundled templates needed 6-12 KiB per
+   * prompt (20,000 prompts ran in a 256 MiB heap and not in 128 MiB; 550,000 took 6.2 GB), and a
+   * run holds each prompt's questions besides, so three times the most that was measured.
+   */
+  static final long HEAP_PER_PROMPT = 32 * 1024;
+
+  /** The most prompts one round may plan in this JVM's heap ({@link #HEAP_PER_PROMPT} each). */
+  public static long maxPrompts() {
+    return Runtime.getRuntime().maxMemory() / HEAP_PER_PROMPT;
+  }
+
+  /**
+   * Refuses a round of more prompts than {@link #maxPrompts}, before planning any: such targets
+   * would take minutes and then run out of memory. The message names the largest target per label
+   * that fits.
+   */
+  private void checkFits(Map<Cell, Integer> questions) {
+    long prompts = 0;
+    for (Cell cell : cells.keySet()) {
+      prompts += (questions.getOrDefault(cell, 0) + perCall() - 1L) / perCall();
+    }
+    long max = maxPrompts();
+    if (prompts <= max) {
+      return;
+    }
+    long largest = Math.max(0, max / Math.max(1, cells.size())) * perCall();
+    throw new ConfigException(
+        String.format(
+            Locale.ROOT,
+            "targets: unsafe %,d and safe %,d ask for %,d prompts in one round (%,d cells, %d"
+                + " questions per call), more than this Java heap holds (%,d MiB, about %,d"
+                + " prompts); use targets of at most %,d per label, a larger targets.per_call,"
+                + " or give Java a larger heap (-Xmx; GUARDSYNTH_JAVA_OPTS=-Xmx16g for"
+                + " scripts/guardsynth)",
+            targets.unsafe(),
+            targets.safe(),
+            prompts,
+            cells.size(),
+            perCall(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            max,
+            largest));
+  }
+
   /** Round 1 for the full targets, with no accepted examples. */
   public List<PromptSpec> plan() {
     Map<Cell, Integer> questions = new LinkedHashMap<>();
@@ -176,6 +222,7 @@ public final class PromptPlanner {
             "cell " + cell + " is not covered by the targets; plan one of " + cells.keySet());
       }
     }
+    checkFits(questions);
     List<PromptSpec> out = new ArrayList<>();
     for (Map.Entry<Cell, RuleSet> entry : cells.entrySet()) {
       Cell cell = entry.getKey();

@@ -5,13 +5,17 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.data.Label;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.label.QuestionLabeler;
 import dev.guardsynth.prompt.LabelPrompts;
+import dev.guardsynth.prompt.PromptSpec;
+import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.TeacherException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +32,40 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
   /** Reads the label prompts the config names. */
   public static LabelStage open(GuardsynthConfig config, Taxonomy taxonomy) {
     return new LabelStage(config, taxonomy, LabelPrompts.read(config, taxonomy));
+  }
+
+  /**
+   * The judge and respond requests this stage would send at most for the questions {@code prompts}
+   * ask for, as if every one survived dedup and filter (each question's text one of its category's
+   * seed examples, so the requests are as long as real ones): the label part of a round's estimate,
+   * for the dry run and the budget check before a round. Stages with no request are left out.
+   */
+  List<RunPlan.StageRequests> plannedFor(List<PromptSpec> prompts, Path journal) {
+    List<LabelPrompts.RespondItem> questions = new ArrayList<>();
+    for (PromptSpec p : prompts) {
+      Category category = taxonomy.find(p.category()).orElseThrow();
+      List<String> seeds =
+          p.label() == Label.SAFE
+              ? category.safeExamples(p.language())
+              : category.examples(p.language());
+      for (int i = 0; i < p.count(); i++) {
+        String text = seeds.isEmpty() ? category.name(p.language()) : seeds.get(i % seeds.size());
+        questions.add(
+            new LabelPrompts.RespondItem(
+                String.valueOf(questions.size()), text, p.label(), p.category(), p.language()));
+      }
+    }
+    QuestionLabeler.Planned planned =
+        QuestionLabeler.planned(config.teacher(), config.label(), prompts(), taxonomy, questions);
+    List<RunPlan.StageRequests> out = new ArrayList<>();
+    if (!planned.judge().isEmpty()) {
+      out.add(new RunPlan.StageRequests("judge", planned.judge(), planned.judgeSizes(), journal));
+    }
+    if (!planned.respond().isEmpty()) {
+      out.add(
+          new RunPlan.StageRequests("respond", planned.respond(), planned.respondSizes(), journal));
+    }
+    return out;
   }
 
   /** What decides this stage's output, besides the teacher: its input, settings and prompts. */

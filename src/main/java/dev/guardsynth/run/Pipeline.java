@@ -5,16 +5,12 @@ import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
-import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.QuestionGenerator;
-import dev.guardsynth.label.QuestionLabeler;
-import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
-import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
@@ -33,6 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code guardsynth run}: drives every stage over one run directory, {@code output/<name>/}. A
@@ -203,67 +201,80 @@ public final class Pipeline {
   /**
    * What {@link #run} would send to the teacher, without sending anything or writing any file:
    * prompts per stage, requests the journal does not answer yet, and their estimated tokens and
-   * cost against the budget.
+   * cost against the budget; round 1 per cell; and every round to the targets, estimated ({@link
+   * RoundsEstimate}).
    */
   public RunPlan dryRun() {
     PromptPlanner planner = PromptPlanner.open(config);
+    LabelStage label = LabelStage.open(config, planner.taxonomy());
     List<PromptSpec> prompts = planner.plan();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
     List<String> notes = labelNote(questions);
     RunPlan plan =
         RunPlan.estimate(
             config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);
+    // Round 1's label stage about every question asked, as if all survived dedup and filter.
+    RunPlan labelPlan =
+        RunPlan.estimate(config, dir, label.plannedFor(prompts, dir.responses()), List.of());
+    List<RunPlan.StagePlan> perQuestion = new ArrayList<>();
+    perQuestion.add(plan.stages().get(0));
+    perQuestion.addAll(labelPlan.stages());
+    Set<String> unpriced = new TreeSet<>(plan.unpricedModels());
+    unpriced.addAll(labelPlan.unpricedModels());
     return plan.withCells(cellPlans(planner, prompts))
-        .withCostPerQuestion(
-            perQuestionStages(planner, prompts, plan.stages().get(0)),
-            exportedInRoundOne(planner, prompts));
+        .withCostPerQuestion(perQuestion, exportedInRoundOne(planner, prompts))
+        .withRounds(
+            roundsEstimate(planner, perQuestion, questions, unpriced.isEmpty()),
+            List.copyOf(unpriced));
   }
 
   /**
-   * Round 1's stages as the cost per exported question counts them: generate as planned, and the
-   * label stage's judge and respond requests about every question asked (as if all survived dedup
-   * and filter), each question's text one of its category's seed examples, so the estimate's
-   * prompts are as long as real ones.
+   * Every round to the targets, from run.json's measured yield of round 1 when this run folder has
+   * one, else {@link RoundsEstimate#ASSUMED_YIELD}; each request priced as round 1's are on
+   * average.
    */
-  private List<RunPlan.StagePlan> perQuestionStages(
-      PromptPlanner planner, List<PromptSpec> prompts, RunPlan.StagePlan generate) {
-    Taxonomy taxonomy = planner.taxonomy();
-    List<LabelPrompts.RespondItem> questions = new ArrayList<>();
-    for (PromptSpec p : prompts) {
-      Category category = taxonomy.find(p.category()).orElseThrow();
-      List<String> seeds =
-          p.label() == Label.SAFE
-              ? category.safeExamples(p.language())
-              : category.examples(p.language());
-      for (int i = 0; i < p.count(); i++) {
-        String text = seeds.isEmpty() ? category.name(p.language()) : seeds.get(i % seeds.size());
-        questions.add(
-            new LabelPrompts.RespondItem(
-                String.valueOf(questions.size()), text, p.label(), p.category(), p.language()));
+  private RoundsEstimate roundsEstimate(
+      PromptPlanner planner, List<RunPlan.StagePlan> perQuestion, int questions, boolean priced) {
+    double yield = RoundsEstimate.ASSUMED_YIELD;
+    String source = "assumed: no run.json with a finished round 1 yet (docs/generation.md)";
+    if (Files.exists(dir.runJson())) {
+      long asked = 0;
+      long kept = 0;
+      for (RunRecord.RoundEntry r : RunRecord.read(dir.runJson()).rounds()) {
+        if (r.round() == 1 && r.cells() != null) {
+          for (RunRecord.RoundCell c : r.cells().values()) {
+            asked += c.asked();
+            kept += c.newExported();
+          }
+        }
+      }
+      if (asked > 0) {
+        yield = (double) kept / asked;
+        source = "measured in round 1 of " + dir.runJson();
       }
     }
-    QuestionLabeler.Planned planned =
-        QuestionLabeler.planned(
-            config.teacher(),
-            config.label(),
-            LabelPrompts.read(config, taxonomy),
-            taxonomy,
-            questions);
-    List<RunPlan.StagePlan> label =
-        RunPlan.estimate(
-                config,
-                dir,
-                List.of(
-                    new RunPlan.StageRequests(
-                        "judge", planned.judge(), planned.judgeSizes(), dir.responses()),
-                    new RunPlan.StageRequests(
-                        "respond", planned.respond(), planned.respondSizes(), dir.responses())),
-                List.of())
-            .stages();
-    List<RunPlan.StagePlan> out = new ArrayList<>();
-    out.add(generate);
-    label.stream().filter(s -> s.prompts() > 0).forEach(out::add);
-    return out;
+    RunPlan.StagePlan generate = perQuestion.get(0);
+    double labelRequests = 0;
+    double labelTokens = 0;
+    double labelCost = 0;
+    for (RunPlan.StagePlan s : perQuestion.subList(1, perQuestion.size())) {
+      labelRequests += s.prompts();
+      labelTokens += s.estimatedInputTokens() + s.estimatedOutputTokens();
+      labelCost += s.estimatedCostUsd();
+    }
+    double perPrompt = generate.prompts() == 0 ? 0 : 1.0 / generate.prompts();
+    double perQuestionAsked = questions == 0 ? 0 : 1.0 / questions;
+    return RoundsEstimate.of(
+        RoundPlanner.of(planner),
+        config.targets(),
+        yield,
+        source,
+        new RoundsEstimate.Rates(
+            (generate.estimatedInputTokens() + generate.estimatedOutputTokens()) * perPrompt,
+            priced ? generate.estimatedCostUsd() * perPrompt : null,
+            labelRequests * perQuestionAsked,
+            labelTokens * perQuestionAsked,
+            priced ? labelCost * perQuestionAsked : null));
   }
 
   /**

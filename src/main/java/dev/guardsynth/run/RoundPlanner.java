@@ -20,6 +20,11 @@ interface RoundPlanner {
   /** Questions asked per request. */
   int perCall();
 
+  /** The most prompts one round may plan: what memory holds. */
+  default long maxPrompts() {
+    return Long.MAX_VALUE;
+  }
+
   /**
    * Prompts asking for about {@code questions.get(cell)} questions per cell (whole calls of {@link
    * #perCall}), for round {@code round} (1-based), showing {@code accepted.get(cell)} as examples
@@ -43,6 +48,11 @@ interface RoundPlanner {
       @Override
       public int perCall() {
         return planner.perCall();
+      }
+
+      @Override
+      public long maxPrompts() {
+        return PromptPlanner.maxPrompts();
       }
 
       @Override

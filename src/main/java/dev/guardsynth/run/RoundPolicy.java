@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * The round policy of {@code run}, apart from any file: what each round asks of each cell (round 1
- * its target, later rounds its deficit over its measured yield, with a margin), which labeled
- * questions a cell keeps (first come, up to its target), and when a cell is settled (filled, or
- * saturated when a round's yield fell below {@code targets.min_yield}). Not thread-safe.
+ * its target, later rounds its deficit over its measured yield, with a margin, and never more than
+ * {@code targets.max_ask_factor} × the deficit), which labeled questions a cell keeps (first come,
+ * up to its target), and when a cell is settled (filled, or saturated when a round's yield fell
+ * below {@code targets.min_yield}). Not thread-safe.
  */
 final class RoundPolicy {
   /**
@@ -33,6 +34,7 @@ final class RoundPolicy {
     final List<Integer> fresh = new ArrayList<>(); // per round: new unique questions after dedup
     final CellLosses.Counts losses = new CellLosses.Counts(); // over the rounds
     final List<Labeled> kept = new ArrayList<>(); // in the order kept
+    int exported; // questions kept within the target: kept.size(), or an estimate's count
     CellStatus status = CellStatus.OPEN;
     int saturatedIn;
 
@@ -42,7 +44,12 @@ final class RoundPolicy {
     }
 
     int exported() {
-      return kept.size();
+      return exported;
+    }
+
+    void keep(Labeled q) {
+      kept.add(q);
+      exported++;
     }
 
     int deficit() {
@@ -92,15 +99,23 @@ final class RoundPolicy {
   /** Every cell's state, in plan order. */
   final Map<Cell, CellState> cells = new LinkedHashMap<>();
 
-  RoundPolicy(RoundPlanner planner) {
+  private final double maxAskFactor;
+
+  /**
+   * @param maxAskFactor {@code targets.max_ask_factor}: a round after the first asks a cell for at
+   *     most this many times its deficit
+   */
+  RoundPolicy(RoundPlanner planner, double maxAskFactor) {
     for (Cell c : planner.cells()) {
       cells.put(c, new CellState(c, planner.target(c)));
     }
+    this.maxAskFactor = maxAskFactor;
   }
 
   /**
    * What round {@code round} asks of each cell still open: round 1 the targets; later rounds the
-   * deficit over the last round's yield, with {@link #MARGIN}.
+   * deficit over the last round's yield, with {@link #MARGIN}, at most {@code max_ask_factor} × the
+   * deficit.
    */
   Map<Cell, Integer> ask(int round) {
     Map<Cell, Integer> out = new LinkedHashMap<>();
@@ -109,13 +124,37 @@ final class RoundPolicy {
         continue;
       }
       int questions =
-          round == 1
-              ? s.target
-              : (int)
-                  Math.ceil(s.deficit() * MARGIN / Math.max(YIELD_FLOOR, s.yieldOf(s.lastAsked())));
+          round == 1 ? s.target : askAfterRoundOne(s.deficit(), s.yieldOf(s.lastAsked()));
       out.put(s.cell, questions);
     }
     return out;
+  }
+
+  /**
+   * What a later round asks of a cell {@code deficit} short whose last round yielded {@code yield}:
+   * the deficit over that yield with {@link #MARGIN}, capped at {@code max_ask_factor} × the
+   * deficit, since a yield near {@code min_yield} would otherwise mean 20 or more times the deficit
+   * in one round, paid for even when the teacher has nothing new left.
+   */
+  int askAfterRoundOne(int deficit, double yield) {
+    double overYield = Math.ceil(deficit * MARGIN / Math.max(YIELD_FLOOR, yield));
+    return (int) Math.min(overYield, Math.floor(maxAskFactor * deficit));
+  }
+
+  /**
+   * Records an estimated round: each cell asked {@code asked.get(cell)} questions and kept {@code
+   * gained.get(cell)} new ones (no more than its deficit), all of them new after dedup. For the dry
+   * run's estimate, which drives this policy instead of a copy of it.
+   */
+  void keepEstimated(Map<Cell, Integer> asked, Map<Cell, Integer> gained) {
+    for (CellState s : cells.values()) {
+      int a = asked.getOrDefault(s.cell, 0);
+      int g = Math.min(s.deficit(), gained.getOrDefault(s.cell, 0));
+      s.asked.add(a);
+      s.gained.add(g);
+      s.fresh.add(g);
+      s.exported += g;
+    }
   }
 
   /**
@@ -134,7 +173,7 @@ final class RoundPolicy {
     for (Labeled q : done.labels().labeled()) {
       CellState s = cells.get(Cell.of(q));
       if (s != null && s.deficit() > 0) {
-        s.kept.add(q);
+        s.keep(q);
         s.gained.set(round - 1, s.gained.get(round - 1) + 1);
       }
     }

@@ -84,18 +84,21 @@ final class Rounds {
    * A budget stop after round 1 is an outcome, not a failure: the rounds completed before it are
    * kept (a round the budget stopped halfway has no labeled questions to keep; the journal keeps
    * its replies), the cells still short are {@code budget}, and {@link Outcome#budget} says why; in
-   * round 1 it throws, as there is nothing to export. From round 2 on, a round whose generate
-   * requests the budget left cannot pay for is not started.
+   * round 1 it throws, as there is nothing to export. From round 2 on, a round whose requests
+   * (generate, and the label stage's at most) the budget left cannot pay for is not started.
    */
   Outcome run() throws TeacherException, InterruptedException {
     TargetsConfig targets = run.config().targets();
-    RoundPolicy policy = new RoundPolicy(planner);
+    RoundPolicy policy = new RoundPolicy(planner, targets.maxAskFactor());
     int round = 0;
     BudgetExceededException budget = null;
     while (round < targets.maxRounds()) {
       Map<Cell, Integer> ask = policy.ask(round + 1);
       if (ask.isEmpty()) {
         break;
+      }
+      if (round > 0) {
+        ask = fitInMemory(ask, round + 1);
       }
       List<PromptSpec> prompts = planner.plan(ask, policy.accepted(), round + 1);
       String unaffordable = round == 0 ? null : unaffordable(prompts);
@@ -141,8 +144,38 @@ final class Rounds {
   }
 
   /**
-   * Why the budget left cannot pay for {@code prompts}' generate requests (those the journal does
-   * not answer yet), or null when it can: the least the round needs, before its label stage.
+   * {@code ask} cut, every cell in proportion, to the prompts the planner can hold in memory (round
+   * 1 is refused by the planner instead, before anything is paid): a later round asks up to {@code
+   * max_ask_factor} × each deficit, which can be more than round 1 was.
+   */
+  private Map<Cell, Integer> fitInMemory(Map<Cell, Integer> ask, int round) {
+    long prompts = 0;
+    for (int questions : ask.values()) {
+      prompts += (questions + planner.perCall() - 1) / planner.perCall();
+    }
+    long max = planner.maxPrompts();
+    if (prompts <= max) {
+      return ask;
+    }
+    double share = (double) max / prompts;
+    Map<Cell, Integer> out = new LinkedHashMap<>();
+    ask.forEach((cell, questions) ->
+        out.put(
+            cell, Math.max(1, (int) (questions * share / planner.perCall()) * planner.perCall())));
+    LOG.log(
+        Level.WARNING,
+        "round {0}: {1} prompts do not fit in memory; asking each cell {2}% of its ask",
+        round,
+        prompts,
+        Math.round(share * 100));
+    return out;
+  }
+
+  /**
+   * Why the budget left cannot pay for the whole round of {@code prompts}, or null when it can: its
+   * generate requests the journal does not answer yet, and the label stage's at most (every
+   * question those requests ask reaching it), with their tokens and cost as the dry run estimates
+   * them.
    */
   private String unaffordable(List<PromptSpec> prompts) {
     RunPlan plan =
@@ -152,14 +185,34 @@ final class Rounds {
             List.of(RunPlan.StageRequests.generate(prompts, run.config(), run.dir())),
             List.of());
     RunPlan.StagePlan g = plan.stages().get(0);
+    long requests = g.toSend();
+    long tokens = g.estimatedInputTokens() + g.estimatedOutputTokens();
+    double cost = g.estimatedCostUsd();
+    // Questions whose generate requests the journal answered were labeled (or are being labeled)
+    // in the run this one resumes: only the unanswered share is counted for the label stage.
+    double unanswered = g.prompts() == 0 ? 0 : (double) g.toSend() / g.prompts();
+    List<RunPlan.StagePlan> labels =
+        RunPlan.estimate(
+                run.config(),
+                run.dir(),
+                label.plannedFor(prompts, run.dir().responses()),
+                List.of())
+            .stages();
+    for (RunPlan.StagePlan s : labels) {
+      requests += (long) Math.ceil(s.toSend() * unanswered);
+      tokens += Math.round((s.estimatedInputTokens() + s.estimatedOutputTokens()) * unanswered);
+      cost += s.estimatedCostUsd() * unanswered;
+    }
     List<String> over =
-        RunPlan.overBudget(
-            run.config().budget(),
-            plan.spent(),
-            g.toSend(),
-            g.estimatedInputTokens() + g.estimatedOutputTokens(),
-            g.estimatedCostUsd());
-    return over.isEmpty() ? null : String.join("; ", over);
+        RunPlan.overBudget(run.config().budget(), plan.spent(), requests, tokens, cost);
+    return over.isEmpty()
+        ? null
+        : String.join("; ", over)
+            + " (generate "
+            + g.toSend()
+            + " requests, label at most "
+            + (requests - g.toSend())
+            + ")";
   }
 
   /** One round's stages, each handing what it wrote to the next. */

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What {@code run --dry-run} reports: per stage, the prompts, how many the journal already answers,
@@ -29,6 +32,9 @@ import java.util.Map;
  * @param budgetVerdict one sentence: whether the budget lets the run finish
  * @param notes what the estimate leaves out, such as the label stage, whose requests depend on what
  *     generate returns
+ * @param rounds every round to the targets, estimated: round 1 only, expected and worst case
+ * @param unpricedModels the models of these requests with no price in {@code teacher.prices}: their
+ *     cost is unknown, not 0
  */
 public record RunPlan(
     String runDirectory,
@@ -39,11 +45,14 @@ public record RunPlan(
     String budgetVerdict,
     List<String> notes,
     List<CellPlan> cells,
-    CostPerQuestion costPerQuestion) {
+    CostPerQuestion costPerQuestion,
+    RoundsEstimate rounds,
+    List<String> unpricedModels) {
   public RunPlan {
     stages = List.copyOf(stages);
     notes = List.copyOf(notes);
     cells = List.copyOf(cells);
+    unpricedModels = List.copyOf(unpricedModels);
   }
 
   /**
@@ -55,7 +64,36 @@ public record RunPlan(
   /** This plan with round 1's plan per cell. */
   RunPlan withCells(List<CellPlan> perCell) {
     return new RunPlan(
-        runDirectory, mode, stages, budget, spent, budgetVerdict, notes, perCell, costPerQuestion);
+        runDirectory,
+        mode,
+        stages,
+        budget,
+        spent,
+        budgetVerdict,
+        notes,
+        perCell,
+        costPerQuestion,
+        rounds,
+        unpricedModels);
+  }
+
+  /**
+   * This plan with its estimate of every round to the targets, and the models of any stage it
+   * counts that have no price.
+   */
+  RunPlan withRounds(RoundsEstimate estimate, List<String> unpriced) {
+    return new RunPlan(
+        runDirectory,
+        mode,
+        stages,
+        budget,
+        spent,
+        budgetVerdict,
+        notes,
+        cells,
+        costPerQuestion,
+        estimate,
+        unpriced);
   }
 
   /**
@@ -89,7 +127,9 @@ public record RunPlan(
         budgetVerdict,
         notes,
         cells,
-        CostPerQuestion.of(byStage, exported));
+        CostPerQuestion.of(byStage, exported),
+        rounds,
+        unpricedModels);
   }
 
   /** Output tokens per question asked, when the journal has no replies to learn from. */
@@ -140,6 +180,7 @@ public record RunPlan(
     long sendRequests = 0;
     long sendTokens = 0;
     double sendCost = 0;
+    Set<String> unpriced = new TreeSet<>();
     for (StageRequests s : stages) {
       Journal journal = Files.exists(s.journal()) ? Journal.open(s.journal()) : null;
       // replies with usage, their output tokens, their input tokens, their cached input tokens
@@ -179,6 +220,9 @@ public record RunPlan(
         // The provider's prompt cache: the share of input tokens it read from cache in the
         // journal's replies of this stage; none when the journal has no such replies.
         long fromCache = observed[2] > 0 ? Math.round((double) in * observed[3] / observed[2]) : 0;
+        if (teacher.priceOf(r.model()) == null) {
+          unpriced.add(r.model());
+        }
         input += in;
         cached += fromCache;
         output += out;
@@ -212,23 +256,50 @@ public record RunPlan(
         plans,
         config.budget(),
         ledger.spent(),
-        verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost),
+        verdict(config.budget(), ledger.spent(), sendRequests, sendTokens, sendCost, unpriced),
         notes,
         List.of(),
-        null);
+        null,
+        null,
+        List.copyOf(unpriced));
+  }
+
+  /**
+   * "no price set for model m (teacher.prices.m: {input: …, output: …}, USD per million tokens)",
+   * for each of {@code models}: what a dry run says instead of a cost of $0.
+   */
+  public static String noPrice(List<String> models) {
+    return models.stream()
+        .map(m ->
+            "no price set for model "
+                + m
+                + " (teacher.prices."
+                + m
+                + ": {input: …, output: …}, USD per million tokens)")
+        .collect(Collectors.joining("; "));
   }
 
   private static String verdict(
-      BudgetConfig budget, Ledger.Spent spent, long requests, long tokens, double cost) {
+      BudgetConfig budget,
+      Ledger.Spent spent,
+      long requests,
+      long tokens,
+      double cost,
+      Set<String> unpriced) {
     if (!budget.hasLimits()) {
       return "no budget set";
     }
     List<String> over = overBudget(budget, spent, requests, tokens, cost);
+    String unchecked =
+        budget.maxCostUsd() != null && !unpriced.isEmpty()
+            ? "; budget.max_cost_usd counts nothing for " + noPrice(List.copyOf(unpriced))
+            : "";
     return over.isEmpty()
-        ? "within the budget"
+        ? "within the budget" + unchecked
         : "the budget stops the run before it finishes ("
             + String.join("; ", over)
-            + "); it stops with exit code 3 and resumes when the budget is raised";
+            + "); it stops with exit code 3 and resumes when the budget is raised"
+            + unchecked;
   }
 
   /**

@@ -16,8 +16,13 @@ class RoundPolicyTest {
   private static final Cell A = new Cell("crime_advice", Label.UNSAFE, "ko");
   private static final Cell B = new Cell("crime_advice", Label.SAFE, "ko");
 
-  /** Two cells with targets 30 and 10, ten questions per call. */
+  /** Two cells with targets 30 and 10, ten questions per call, no cap on a round's ask. */
   private static RoundPolicy state() {
+    return state(1000);
+  }
+
+  /** Two cells with targets 30 and 10, ten questions per call. */
+  private static RoundPolicy state(double maxAskFactor) {
     return new RoundPolicy(
         new RoundPlanner() {
           @Override
@@ -40,7 +45,8 @@ class RoundPolicyTest {
               Map<Cell, Integer> questions, Map<Cell, List<String>> accepted, int round) {
             return List.of();
           }
-        });
+        },
+        maxAskFactor);
   }
 
   /** Records a round: {@code asked} questions and {@code kept} new questions per cell. */
@@ -58,12 +64,27 @@ class RoundPolicyTest {
     for (int i = 0; i < kept; i++) {
       String id = "q" + c.kept.size();
       Cell cell = c.cell;
-      c.kept.add(
+      c.keep(
           Labeled.of(
               new Candidate(id, id, cell.label(), cell.category(), null, cell.language(), null),
               null,
               null));
     }
+  }
+
+  /** Issue #20: a yield near min_yield no longer means 20 × the deficit in one round. */
+  @Test
+  void aLaterRoundAsksACellForAtMostMaxAskFactorTimesItsDeficit() {
+    RoundPolicy s = state(4);
+    round(s, 1, 30, 2, 10, 10); // A: yield 2/30, 28 missing
+    // Over the yield: ceil(28 * 1.25 * 30 / 2) = 525, 18.75 × the deficit; capped at 4 × 28.
+    assertEquals(Map.of(A, 112), s.ask(2));
+    round(s, 2, 112, 20, 0, 0); // yield 20/112, 8 missing
+    // ceil(8 * 1.25 * 112 / 20) = 56, capped at 4 × 8.
+    assertEquals(Map.of(A, 32), s.ask(3));
+    RoundPolicy t = state(4);
+    round(t, 1, 30, 12, 10, 10); // A: yield 0.4, 18 missing: ceil(18 * 1.25 / 0.4) = 57 < 72
+    assertEquals(Map.of(A, 57), t.ask(2));
   }
 
   @Test
