@@ -110,15 +110,17 @@ class BudgetStopOutcomeTest {
       assertEquals(runJson(free).get("exported"), runJson(capped).get("exported"));
     }
 
-    // Enough for round 2's generate requests, not its label stage: the stop comes mid-round, and
-    // the dataset is round 1's all the same.
+    // Enough for round 2's generate requests, not for its label stage at most: the check before
+    // the round covers the whole round (issue #20), so round 2 is not started, and the dataset is
+    // round 1's all the same.
     Path middle =
         config("middle", "budget: {max_requests: " + (roundOne + secondGenerate + 1) + "}\n");
     try (FakeOpenAiServer server = FakeOpenAiServer.start(LimitedTeacher.perCell())) {
       CliResult stopped = run(middle, server);
       assertEquals(3, stopped.exitCode(), stopped.err());
-      assertTrue(stopped.err().contains("budget.max_requests"), stopped.err());
-      assertEquals(roundOne + secondGenerate + 1, server.requests().size());
+      assertTrue(stopped.err().contains("the budget left cannot pay for round 2"), stopped.err());
+      assertTrue(stopped.err().contains("label at most"), stopped.err());
+      assertEquals(roundOne, server.requests().size(), "nothing of round 2 was paid for");
       JsonNode log = runJson(middle);
       assertEquals(1, log.get("rounds_run").asInt());
       assertEquals(
