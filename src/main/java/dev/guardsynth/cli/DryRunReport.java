@@ -5,6 +5,7 @@ import dev.guardsynth.data.Json;
 import dev.guardsynth.run.RoundsEstimate;
 import dev.guardsynth.run.RunPlan;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -54,6 +55,9 @@ final class DryRunReport {
     if (plan.costPerQuestion() != null) {
       err.print("round 1, estimated: ");
       err.print(plan.costPerQuestion().render());
+      if (!priced) {
+        err.println("  (USD unknown, not 0: " + RunPlan.noPrice(plan.unpricedModels()) + ")");
+      }
       err.println(
           "  (every question asked kept and exported up to its cell's target; judge and respond"
               + " at label.batch_size and label.respond_batch_size per request)");
@@ -88,7 +92,9 @@ final class DryRunReport {
       return;
     }
     err.println();
-    err.println("round 1 per cell (later rounds ask each cell's deficit over its measured yield):");
+    err.println(
+        "round 1 per cell (later rounds ask each cell's deficit over its measured yield, at"
+            + " most targets.max_ask_factor × the deficit; every round estimated below):");
     err.printf(
         Locale.ROOT,
         "%-36s %7s %9s %8s %8s %12s%n",
@@ -148,6 +154,18 @@ final class DryRunReport {
           s.labelRequests(),
           s.tokens(),
           s.costUsd() == null || !priced ? "no price" : usd(true, s.costUsd()));
+    }
+    if (plan.budget().hasLimits()) {
+      for (RoundsEstimate.Scenario s : r.scenarios()) {
+        List<String> over = plan.overBudget(s);
+        if (!over.isEmpty()) {
+          err.println(
+              s.name()
+                  + ": the budget stops the run before its end ("
+                  + String.join("; ", over)
+                  + "): exit 3, resumable when the budget is raised");
+        }
+      }
     }
     err.println();
   }

@@ -132,6 +132,19 @@ public record RunPlan(
         unpricedModels);
   }
 
+  /**
+   * The limits of the budget that a case of {@link #rounds} would pass on top of what the journal
+   * holds, each as "max_requests 30 < 40 requests"; empty when none, or when there is no estimate.
+   */
+  public List<String> overBudget(RoundsEstimate.Scenario scenario) {
+    return overBudget(
+        budget,
+        spent,
+        scenario.generateRequests() + scenario.labelRequests(),
+        scenario.tokens(),
+        scenario.costUsd() == null ? 0 : scenario.costUsd());
+  }
+
   /** Output tokens per question asked, when the journal has no replies to learn from. */
   static final int TOKENS_PER_QUESTION = 40;
 

@@ -43,6 +43,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxAskFactorDefaultsToFourAndIsCheckedAgainstItsRange() throws Exception {
+    assertEquals(4.0, ConfigLoader.load(write("name: x\n"), Map.of()).targets().maxAskFactor());
+    Path file = write("targets:\n  max_ask_factor: 25\n");
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertTrue(e.getMessage().startsWith(file + ":"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("targets.max_ask_factor: 25.0 is not allowed; use a number from 1.0 to 20.0"),
+        e.getMessage());
+  }
+
+  @Test
   void badEnumValueListsTheChoices() throws Exception {
     Path file = write("teacher:\n  provider: openia\n");
     ConfigException e =
