@@ -51,7 +51,7 @@ final class DryRunReport {
       err.println(RunPlan.noPrice(plan.unpricedModels()) + ": costs are unknown, not $0");
     }
     printCells(plan, err);
-    printRounds(plan, err);
+    printRounds(plan, priced, err);
     if (plan.costPerQuestion() != null) {
       err.print("round 1, estimated: ");
       err.print(plan.costPerQuestion().render());
@@ -119,7 +119,7 @@ final class DryRunReport {
   }
 
   /** Every round to the targets: round 1 only, expected, worst case. */
-  private static void printRounds(RunPlan plan, PrintWriter err) {
+  private static void printRounds(RunPlan plan, boolean priced, PrintWriter err) {
     RoundsEstimate r = plan.rounds();
     if (r == null) {
       return;
@@ -132,17 +132,9 @@ final class DryRunReport {
             + " × a cell's deficit):%n",
         r.expectedYield(),
         r.yieldSource());
-    err.printf(
-        Locale.ROOT,
-        "%-14s %6s %10s %14s %18s %14s %12s%n",
-        "case",
-        "rounds",
-        "questions",
-        "generate req.",
-        "label req. (max)",
-        "tokens",
-        "est. cost");
-    boolean priced = plan.unpricedModels().isEmpty();
+    err.println(
+        "case           rounds  questions  generate req.   label req. (max)         tokens    est."
+            + " cost");
     for (RoundsEstimate.Scenario s : r.scenarios()) {
       err.printf(
           Locale.ROOT,

@@ -63,18 +63,7 @@ public record RunPlan(
 
   /** This plan with round 1's plan per cell. */
   RunPlan withCells(List<CellPlan> perCell) {
-    return new RunPlan(
-        runDirectory,
-        mode,
-        stages,
-        budget,
-        spent,
-        budgetVerdict,
-        notes,
-        perCell,
-        costPerQuestion,
-        rounds,
-        unpricedModels);
+    return with(perCell, costPerQuestion, rounds, unpricedModels);
   }
 
   /**
@@ -82,6 +71,14 @@ public record RunPlan(
    * counts that have no price.
    */
   RunPlan withRounds(RoundsEstimate estimate, List<String> unpriced) {
+    return with(cells, costPerQuestion, estimate, unpriced);
+  }
+
+  private RunPlan with(
+      List<CellPlan> cells,
+      CostPerQuestion costPerQuestion,
+      RoundsEstimate rounds,
+      List<String> unpriced) {
     return new RunPlan(
         runDirectory,
         mode,
@@ -92,7 +89,7 @@ public record RunPlan(
         notes,
         cells,
         costPerQuestion,
-        estimate,
+        rounds,
         unpriced);
   }
 
@@ -118,18 +115,7 @@ public record RunPlan(
               s.estimatedCostUsd(),
               s.estimatedCachedInputTokens()));
     }
-    return new RunPlan(
-        runDirectory,
-        mode,
-        stages,
-        budget,
-        spent,
-        budgetVerdict,
-        notes,
-        cells,
-        CostPerQuestion.of(byStage, exported),
-        rounds,
-        unpricedModels);
+    return with(cells, CostPerQuestion.of(byStage, exported), rounds, unpricedModels);
   }
 
   /**
