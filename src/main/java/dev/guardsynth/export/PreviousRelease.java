@@ -56,7 +56,7 @@ record PreviousRelease(
       Path dir, ExportConfig config, Taxonomy taxonomy, List<String> recordFiles) {
     Path manifestFile = dir.resolve("manifest.json");
     if (!Files.isRegularFile(manifestFile)) {
-      throw new InputException(dir + ": " + notADataset(dir) + "; " + GIVE_DATASET);
+      throw new InputException(dir + ": " + notADataset(dir));
     }
     JsonNode manifest = readJson(manifestFile);
     for (Iterator<Map.Entry<String, JsonNode>> it = manifest.path("files").fields();
@@ -126,33 +126,33 @@ record PreviousRelease(
   }
 
   private static final String GIVE_DATASET =
-      "give --previous (export.previous) the dataset folder of the previous release, such as"
+      "; give --previous (export.previous) the dataset folder of the previous release, such as"
           + " output/<run>/dataset";
 
-  /** Why {@code dir}, which has no {@code manifest.json}, is not a dataset folder. */
+  /** Why {@code dir}, which has no {@code manifest.json}, is not a dataset folder, and the fix. */
   private static String notADataset(Path dir) {
     if (!Files.exists(dir)) {
-      return "no such folder";
+      return "no such folder" + GIVE_DATASET;
     }
     if (!Files.isDirectory(dir)) {
-      return "a file, not a dataset folder";
+      return "a file, not a dataset folder" + GIVE_DATASET;
     }
     if (Files.isRegularFile(dir.resolve("dataset").resolve("manifest.json"))) {
-      return "a run folder, not a dataset folder: its dataset is "
-          + dir.resolve("dataset")
-          + ", the folder to give";
+      return "a run folder, not a dataset folder; give --previous (export.previous) its dataset"
+          + " folder, "
+          + dir.resolve("dataset");
     }
     if (Files.isRegularFile(dir.resolve("run.json"))) {
-      return "a run folder without a complete dataset, not a dataset folder";
+      return "a run folder without a complete dataset, not a dataset folder" + GIVE_DATASET;
     }
     try (var entries = Files.list(dir)) {
       if (entries.findAny().isEmpty()) {
-        return "an empty folder, not a dataset folder";
+        return "an empty folder, not a dataset folder" + GIVE_DATASET;
       }
     } catch (IOException e) {
       throw new InputException(dir + ": cannot read the folder: " + e.getMessage(), e);
     }
-    return "not a complete guardsynth dataset folder (no manifest.json)";
+    return "not a complete guardsynth dataset folder (no manifest.json)" + GIVE_DATASET;
   }
 
   /**
