@@ -98,22 +98,16 @@ record Preflight(
     if (existing == null) {
       return;
     }
-    if (!Files.isDirectory(existing)) {
-      throw new InputException(
-          existing
-              + ": a file, so the run folder "
-              + root
-              + " cannot be made under it; set output: in the config to a folder (or move the"
-              + " file away)");
-    }
-    if (!Files.isWritable(existing)) {
-      throw new InputException(
-          existing
-              + ": not writable (permission denied), so the run cannot write "
-              + root
-              + "; make it writable (chmod u+w "
-              + existing
-              + ") or set output: in the config to a folder you can write");
+    String problem =
+        !Files.isDirectory(existing)
+            ? "a file, so the run folder %s cannot be made under it; set output: in the config to"
+                + " a folder (or move the file away)"
+            : !Files.isWritable(existing)
+                ? "not writable (permission denied), so the run cannot write %s; make it writable"
+                    + " (chmod u+w %2$s) or set output: in the config to a folder you can write"
+                : null;
+    if (problem != null) {
+      throw new InputException(existing + ": " + String.format(problem, root, existing));
     }
   }
 }
