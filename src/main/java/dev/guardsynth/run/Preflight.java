@@ -8,9 +8,11 @@ import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Journal;
+import dev.guardsynth.teacher.Teachers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a run can check before its first paid request, in one place for {@code run} and its
@@ -48,12 +50,9 @@ record Preflight(
    * aside, one note each.
    */
   static List<String> checkWithoutRunning(GuardsynthConfig config, RunDirectory dir) {
-    TeacherConfig teacher = config.teacher();
-    if (teacher.provider() == TeacherConfig.Provider.REPLAY && teacher.cassette() != null) {
-      Path cassette = Path.of(teacher.cassette());
-      if (Files.isRegularFile(cassette)) {
-        Journal.replay(cassette).close();
-      }
+    if (config.teacher().provider() == TeacherConfig.Provider.REPLAY) {
+      // The run's own way of opening it: a missing cassette, or a damaged line, is named alike.
+      Teachers.open(config.teacher(), Map.of(), null).close();
     }
     if (!Files.exists(dir.responses())) {
       return List.of();
