@@ -1,5 +1,6 @@
 package dev.guardsynth.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,25 @@ class DamagedJournalResumeTest {
         }
       }
       Files.writeString(journal, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+
+      // The dry run names the damaged lines and changes nothing.
+      byte[] damagedJournal = Files.readAllBytes(journal);
+      CliResult dryRun =
+          CliResult.run(
+              ENV,
+              "run",
+              "--config",
+              config.toString(),
+              "--base-url",
+              server.baseUrl(),
+              "--dry-run");
+      assertEquals(0, dryRun.exitCode(), dryRun.err());
+      assertTrue(dryRun.err().contains(journal + ":5: not a journal entry"), dryRun.err());
+      assertTrue(dryRun.err().contains(journal + ":21: an entry whose key"), dryRun.err());
+      assertArrayEquals(damagedJournal, Files.readAllBytes(journal));
+      try (Stream<Path> files = Files.list(run)) {
+        assertEquals(List.of(journal), files.toList(), "the dry run wrote nothing");
+      }
 
       int before = server.requests().size();
       // A child process, so that its stderr (where the repair is logged) is all there to read.
