@@ -53,7 +53,12 @@ public record LabelPrompts(
                     PromptTemplate.Needed.of(
                         "checks",
                         "the judge answers the rule set's checks listed there, which reject a"
-                            + " question that breaks a rule (reason rule:<id>)")));
+                            + " question that breaks a rule (reason rule:<id>)"),
+                    PromptTemplate.Needed.of(
+                        "check_shape",
+                        "it shows the judge the JSON object its checks are answered in, which"
+                            + " the reply parser reads; without it every verdict can come back"
+                            + " unreadable")));
     String categories = GuardPrompts.categoryList(taxonomy);
     Map<String, String> judgeSystems = new LinkedHashMap<>();
     Map<String, RuleSet> byLanguage = new LinkedHashMap<>();

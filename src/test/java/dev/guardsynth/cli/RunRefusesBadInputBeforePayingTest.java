@@ -128,6 +128,11 @@ class RunRefusesBadInputBeforePayingTest {
             List.of("judge.md: {{checks}} is missing")));
     cases.add(
         new Case(
+            "a judge template without {{check_shape}}",
+            d -> prompts(d, "judge.md", "{{check_shape}}", "{}"),
+            List.of("judge.md: {{check_shape}} is missing")));
+    cases.add(
+        new Case(
             "targets that are all zero",
             d -> Bad.yaml("targets: {unsafe: 0, safe: 0}\n"),
             List.of("guardsynth.yaml:", "targets.unsafe: 0 and safe: 0", "such as 20")));
