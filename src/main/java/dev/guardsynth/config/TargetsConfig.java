@@ -31,6 +31,12 @@ public record TargetsConfig(
     maxRounds = Check.intRange("max_rounds", maxRounds, 8, 1, 1000);
     maxAskFactor =
         Check.range("max_ask_factor", maxAskFactor, DEFAULT_MAX_ASK_FACTOR, 1.0, MAX_ASK_FACTOR);
+    if (unsafe == 0 && safe == 0) {
+      // Caught here, not after a run has planned nothing and found nothing to export.
+      throw new IllegalArgumentException(
+          "unsafe: 0 and safe: 0 ask for no question at all; set unsafe and/or safe to the"
+              + " questions to export per category and language (such as 20)");
+    }
   }
 
   /**

@@ -100,14 +100,32 @@ public final class PromptPlanner {
     }
   }
 
+  /** What a generation template ({@code unsafe.md}, {@code safe.md}) cannot work without. */
+  private static final List<PromptTemplate.Needed> GENERATION_NEEDS =
+      List.of(
+          PromptTemplate.Needed.of(
+              "count",
+              "each prompt asks the teacher for its number of questions (targets.per_call) there,"
+                  + " and without it the teacher writes as many as it likes"),
+          new PromptTemplate.Needed(
+              List.of("category_names", "category", "category_en", "category_id", "description"),
+              "it names the category the questions are about, and without it every cell asks for"
+                  + " the same questions"),
+          PromptTemplate.Needed.of(
+              "rules",
+              "it gives the rule set's rules (the language to write in among them), and without"
+                  + " them the filter drops what comes back in another language"));
+
   /**
    * Reads the taxonomy, axes, rule sets and templates the config names; all errors surface here.
    */
   public static PromptPlanner open(GuardsynthConfig config) {
     Path prompts = Path.of(config.prompts());
     Map<Label, PromptTemplate> templates = new LinkedHashMap<>();
-    templates.put(Label.UNSAFE, PromptTemplate.read(prompts.resolve("unsafe.md")));
-    templates.put(Label.SAFE, PromptTemplate.read(prompts.resolve("safe.md")));
+    templates.put(
+        Label.UNSAFE, PromptTemplate.read(prompts.resolve("unsafe.md")).require(GENERATION_NEEDS));
+    templates.put(
+        Label.SAFE, PromptTemplate.read(prompts.resolve("safe.md")).require(GENERATION_NEEDS));
     return new PromptPlanner(
         TaxonomyReader.read(Path.of(config.taxonomy())),
         config.rules().stream().map(r -> RuleSet.read(Path.of(r))).toList(),
@@ -193,11 +211,23 @@ public final class PromptPlanner {
 
   /** Round 1 for the full targets, with no accepted examples. */
   public List<PromptSpec> plan() {
+    return plan(roundOne(), Map.of(), 1);
+  }
+
+  /**
+   * Refuses targets whose round 1 would not fit in memory, as {@link #plan} would, without planning
+   * anything: for the checks a run makes before it writes or pays for anything.
+   */
+  public void checkTargetsFit() {
+    checkFits(roundOne());
+  }
+
+  private Map<Cell, Integer> roundOne() {
     Map<Cell, Integer> questions = new LinkedHashMap<>();
     for (Cell cell : cells.keySet()) {
       questions.put(cell, target(cell));
     }
-    return plan(questions, Map.of(), 1);
+    return questions;
   }
 
   /**

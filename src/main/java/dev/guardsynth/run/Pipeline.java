@@ -11,7 +11,6 @@ import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.QuestionGenerator;
 import dev.guardsynth.prompt.PromptPlanner;
 import dev.guardsynth.prompt.PromptSpec;
-import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.Progress;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.StageUsage;
@@ -88,13 +87,12 @@ public final class Pipeline {
 
   /** Runs all stages; returns the run's record as written to {@code run.json}. */
   public RunRecord run() throws TeacherException, InterruptedException {
-    // Everything that can be wrong with the config is found before the first paid request.
-    PromptPlanner planner = PromptPlanner.open(config);
-    RoundPlanner rounds = RoundPlanner.of(planner);
-    Taxonomy taxonomy = planner.taxonomy();
-    QuestionFilter filter = QuestionFilter.open(config.filters());
-    LabelStage label = LabelStage.open(config, taxonomy);
-    ExportStage export = ExportStage.open(config, taxonomy);
+    // Everything that can be wrong with the input is found before the first paid request.
+    Preflight checked = Preflight.check(config, dir);
+    RoundPlanner rounds = RoundPlanner.of(checked.planner());
+    QuestionFilter filter = checked.filter();
+    LabelStage label = checked.label();
+    ExportStage export = checked.export();
     try (TeacherSession session =
             TeacherSession.open(
                 config.teacher(),
@@ -105,6 +103,7 @@ public final class Pipeline {
                 dir.failures());
         RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
+      Preflight.repairJournal(dir);
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
         Rounds.Outcome outcome =
@@ -205,11 +204,14 @@ public final class Pipeline {
    * RoundsEstimate}).
    */
   public RunPlan dryRun() {
-    PromptPlanner planner = PromptPlanner.open(config);
-    LabelStage label = LabelStage.open(config, planner.taxonomy());
+    Preflight preflight = Preflight.check(config, dir);
+    PromptPlanner planner = preflight.planner();
+    LabelStage label = preflight.label();
+    List<String> damaged = Preflight.checkWithoutRunning(config, dir);
     List<PromptSpec> prompts = planner.plan();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
-    List<String> notes = labelNote(questions);
+    List<String> notes = new ArrayList<>(labelNote(questions));
+    notes.addAll(damaged);
     RunPlan plan =
         RunPlan.estimate(
             config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);

@@ -181,7 +181,7 @@ public record RunPlan(
     double sendCost = 0;
     Set<String> unpriced = new TreeSet<>();
     for (StageRequests s : stages) {
-      Journal journal = Files.exists(s.journal()) ? Journal.open(s.journal()) : null;
+      Journal journal = Files.exists(s.journal()) ? Journal.read(s.journal()) : null;
       // replies with usage, their output tokens, their input tokens, their cached input tokens
       long[] observed = new long[4];
       if (journal != null) {

@@ -209,6 +209,7 @@ class DryRunEstimateTest {
       CliResult real = run(config, server);
       assertEquals(2, real.exitCode(), real.err());
       assertEquals(0, server.requests().size());
+      assertFalse(Files.exists(dir.resolve("output/t")), "nothing written");
     }
   }
 }
