@@ -24,8 +24,20 @@ final class ItemText {
           + "|[\\u2460-\\u2473\\u2776-\\u277F]|(?:[Qq]|[Qq]uestion|질문)\\s*\\d{1,3}\\s*[.):：]"
           + "|#{1,6}\\s*\\d{1,3}[.)])";
 
-  private static final Pattern NUMBERED =
-      Pattern.compile("^\\s*(?:\\*\\*|__)?\\s*" + NUMBER + "\\s*(?:\\*\\*|__)?\\s*(.+)$");
+  /**
+   * A number as a list marker: bare, or bold as {@code **1.**} or {@code **1. q**} (whose closing
+   * {@code **} {@link #clean} drops); {@code 1. **topic:** q} keeps its bold for the lead-in.
+   */
+  static final String NUMBER_MARK =
+      "(?:(?:\\*\\*|__)\\s*"
+          + NUMBER
+          + "\\s*(?:\\*\\*|__)|(?:\\*\\*|__)\\s*"
+          + NUMBER
+          + "|"
+          + NUMBER
+          + ")";
+
+  private static final Pattern NUMBERED = Pattern.compile("^\\s*" + NUMBER_MARK + "\\s*(.+)$");
 
   /** {@code **topic:** q}, {@code **topic**: q}. */
   private static final Pattern BOLD_LEAD =

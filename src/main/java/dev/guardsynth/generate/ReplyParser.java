@@ -23,10 +23,7 @@ import java.util.regex.Pattern;
 public final class ReplyParser {
   private static final Pattern ITEM =
       Pattern.compile(
-          "^\\s*(?:\\*\\*|__)?\\s*(?:"
-              + ItemText.NUMBER
-              + ")\\s*(?:\\*\\*|__)?\\s*(.+)$"
-              + "|^\\s*(?:[-*•·▪●◦–])\\s+(.+)$");
+          "^\\s*" + ItemText.NUMBER_MARK + "\\s*(.+)$" + "|^\\s*(?:[-*•·▪●◦–])\\s+(.+)$");
   private static final Pattern BULLET = Pattern.compile("^\\s*[-*•·▪●◦–]\\s+");
   private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~).*$");
   private static final Pattern RULE = Pattern.compile("^\\s*(?:-{3,}|\\*{3,}|_{3,})\\s*$");
