@@ -1,9 +1,7 @@
 package dev.guardsynth.generate;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.guardsynth.data.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,14 +18,6 @@ import java.util.regex.Pattern;
  */
 final class JsonQuestions {
   private JsonQuestions() {}
-
-  static final ObjectMapper LENIENT =
-      JsonMapper.builder()
-          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-          .build();
 
   private static final List<String> TEXT_FIELDS =
       List.of("question", "text", "content", "query", "prompt", "q", "질문");
@@ -67,7 +57,7 @@ final class JsonQuestions {
     int close = Math.max(text.lastIndexOf(']'), text.lastIndexOf('}'));
     if (close > 0) {
       try {
-        node = LENIENT.readTree(text.substring(0, close + 1));
+        node = Json.RELAXED.readTree(text.substring(0, close + 1));
         trailing = text.substring(close + 1).isBlank() ? 0 : 1;
       } catch (Exception notJson) {
         node = null;
