@@ -259,14 +259,35 @@ final class ItemText {
     return text.codePoints().anyMatch(Character::isLetter);
   }
 
+  /** Where a prompt's text divides into instructions: lines, sentence ends, commas and colons. */
+  private static final Pattern SEGMENT_END = Pattern.compile("[\\n.!。,，:：;]");
+
   /**
-   * Whether {@code text} repeats the prompt's own words (an instruction echoed as an item, as small
-   * models do: {@code 1. 모든 질문은 한국어로 작성하세요.}): its letters and digits, six or more, appear in that
-   * order in the prompt's.
+   * The prompt's instruction pieces, as {@link #echoes} compares them: each line, sentence or
+   * comma-separated part, in letters and digits only.
    */
-  static boolean echoes(String text, String prompt) {
-    String t = lettersAndDigits(text);
-    return t.length() >= 6 && !prompt.isEmpty() && lettersAndDigits(prompt).contains(t);
+  static Set<String> segments(String prompt) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String part : SEGMENT_END.split(prompt)) {
+      String t = lettersAndDigits(part);
+      if (t.length() >= 4) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code text} is one of the prompt's own instructions echoed as an item, as small models
+   * do ({@code 1. 모든 질문은 한국어로 작성하세요.}, {@code 한 줄에 하나씩}): a whole piece of the prompt ({@link
+   * #segments}) that is not a question. A question the prompt shows as an example and the teacher
+   * repeats is no echo: it is an exact repeat, counted as such downstream.
+   */
+  static boolean echoes(String text, Set<String> promptSegments) {
+    if (text.endsWith("?") || text.endsWith("？")) {
+      return false;
+    }
+    return promptSegments.contains(lettersAndDigits(text));
   }
 
   private static String lettersAndDigits(String s) {

@@ -4,6 +4,7 @@ import dev.guardsynth.text.RefusalDetector;
 import dev.guardsynth.text.ThinkBlocks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -156,10 +157,11 @@ public final class ReplyParser {
       cut = 1;
     }
     List<ParsedReply.Question> questions = new ArrayList<>();
+    Set<String> segments = ItemText.segments(prompt);
     int notes = noteLines;
     for (Pending p : items) {
       notes += p.item.notes().size();
-      if (keeps(p.item.text(), prompt)) {
+      if (keeps(p.item.text(), segments)) {
         List<String> all = new ArrayList<>(p.item.notes());
         all.addAll(p.notes);
         questions.add(
@@ -183,13 +185,14 @@ public final class ReplyParser {
    */
   private static ParsedReply fromJson(JsonQuestions.Found json, String prompt, boolean think) {
     List<ParsedReply.Question> questions = new ArrayList<>();
+    Set<String> segments = ItemText.segments(prompt);
     int notes = 0;
     for (ItemText.Item element : json.elements()) {
       ItemText.Item item = ItemText.read(ItemText.unnumber(element.text()), prompt);
       List<String> all = new ArrayList<>(item.notes());
       all.addAll(element.notes());
       notes += all.size();
-      if (keeps(item.text(), prompt)) {
+      if (keeps(item.text(), segments)) {
         questions.add(
             new ParsedReply.Question(item.text(), all.isEmpty() ? null : String.join("; ", all)));
       }
@@ -204,8 +207,8 @@ public final class ReplyParser {
    * Whether an item's text is kept as a question: not empty, holding a letter ({@code "0"} is no
    * question) and not the prompt's own instruction echoed.
    */
-  private static boolean keeps(String text, String prompt) {
-    return !text.isEmpty() && ItemText.hasLetters(text) && !ItemText.echoes(text, prompt);
+  private static boolean keeps(String text, Set<String> promptSegments) {
+    return !text.isEmpty() && ItemText.hasLetters(text) && !ItemText.echoes(text, promptSegments);
   }
 
   private static boolean asQuestion(String text) {
