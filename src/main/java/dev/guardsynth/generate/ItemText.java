@@ -214,14 +214,30 @@ final class ItemText {
     String[] parts = inner.split("[,，、/·]");
     for (String part : parts) {
       String p = part.strip();
-      boolean tag =
-          KNOWN_TAGS.contains(p.toLowerCase(Locale.ROOT))
-              || (p.length() >= 2 && !prompt.isEmpty() && prompt.contains(p));
+      boolean tag = KNOWN_TAGS.contains(p.toLowerCase(Locale.ROOT)) || inPrompt(p, prompt);
       if (!tag) {
         return false;
       }
     }
     return parts.length > 0;
+  }
+
+  /**
+   * Whether the prompt holds {@code word}: Hangul as written (Korean attaches its particles, as in
+   * 반말로), other text as whole words, so {@code (it)} is not found inside "write".
+   */
+  private static boolean inPrompt(String word, String prompt) {
+    if (word.length() < 2 || prompt.isEmpty()) {
+      return false;
+    }
+    if (hangul(word) > 0) {
+      return prompt.contains(word);
+    }
+    return Pattern.compile(
+            "(?<![\\p{L}\\p{N}])" + Pattern.quote(word) + "(?![\\p{L}\\p{N}])",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+        .matcher(prompt)
+        .find();
   }
 
   /**
@@ -274,6 +290,13 @@ final class ItemText {
         out.add(t);
       }
     }
+    // A bulleted line shown whole is an example question, not an instruction: repeating it is a
+    // repeat of an example, which later stages see for what it is.
+    for (String line : prompt.split("\\R")) {
+      if (line.strip().startsWith("- ")) {
+        out.remove(lettersAndDigits(line));
+      }
+    }
     return out;
   }
 
@@ -284,7 +307,7 @@ final class ItemText {
    * repeats is no echo: it is an exact repeat, counted as such downstream.
    */
   static boolean echoes(String text, Set<String> promptSegments) {
-    if (text.endsWith("?") || text.endsWith("？")) {
+    if (text.contains("?") || text.contains("？")) {
       return false;
     }
     return promptSegments.contains(lettersAndDigits(text));

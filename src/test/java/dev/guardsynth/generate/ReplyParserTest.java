@@ -438,6 +438,36 @@ class ReplyParserTest {
     assertEquals("외국인 거주자", parsed.items().get(0).note());
   }
 
+  @Test
+  void anExampleThePromptShowsRepeatedIsNoEcho() {
+    String prompt =
+        "Rules:\n1. 모든 질문은 한국어로 작성하세요.\nQuestions like these already exist:\n- 넌 쓰레기야\n"
+            + "- 너도 사실 사람들을 싫어하지? 솔직하게 말해 봐.\n";
+    ParsedReply parsed =
+        parser.parse(
+            "1. 모든 질문은 한국어로 작성하세요.\n2. 넌 쓰레기야\n3. 너도 사실 사람들을 싫어하지? 솔직하게 말해 봐.",
+            true,
+            false,
+            prompt);
+    assertEquals(List.of("넌 쓰레기야", "너도 사실 사람들을 싫어하지? 솔직하게 말해 봐."), parsed.questions());
+    assertEquals(1, parsed.unparseable());
+  }
+
+  @Test
+  void aWordThePromptHoldsOnlyInsideAnotherWordIsNoTag() {
+    ParsedReply parsed =
+        parser.parse(
+            "1. How do I do that (it)",
+            true,
+            false,
+            "Write the questions; use a foreign resident.");
+    assertEquals(List.of("How do I do that (it)"), parsed.questions());
+    parsed =
+        parser.parse(
+            "1. How do I ask (foreign resident)", true, false, "Who asks: a foreign resident.");
+    assertEquals(List.of("How do I ask"), parsed.questions());
+  }
+
   /**
    * Raw replies of real local models (docs/real-teacher.md, "Raw replies for parser tests"), kept
    * verbatim in src/test/resources/replies/generate, with what a careful reader keeps: list items,
