@@ -97,6 +97,7 @@ public final class ReplyParser {
     int noteLines = 0;
     boolean lastIsItem = false;
     boolean underItem = false; // the line before was an item or one of its notes
+    Pending top = null; // the last item at the list's own level
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       lastIsItem = false;
@@ -104,16 +105,20 @@ public final class ReplyParser {
       Matcher m = ITEM.matcher(line);
       boolean numbered = m.matches() && m.group(1) != null;
       if (underItem && !numbered && (indent > itemIndent || NOTE_LABEL.matcher(line).find())) {
-        Pending parent = items.get(items.size() - 1);
+        Pending last = items.get(items.size() - 1);
         String text = ItemText.clean(BULLET.matcher(line).replaceFirst(""));
-        if (!asQuestion(text) || asQuestion(parent.item.text()) || !parent.notes.isEmpty()) {
-          parent.notes.add(text); // a sub-bullet or explanation under an item: its note
+        boolean underHeading =
+            top != null
+                && !asQuestion(top.item.text())
+                && top.notes.isEmpty()
+                && (last == top || last.under == top);
+        if (!(underHeading && m.matches() && indent > itemIndent && asQuestion(text))) {
+          last.notes.add(text); // a sub-bullet or explanation under an item: its note
           noteLines++;
           continue;
         }
         // Questions under a heading that is none: the heading was no item, its lines are.
-        items.remove(items.size() - 1);
-        itemIndent = indent;
+        top.heading = true;
       }
       underItem = false;
       if (RULE.matcher(line).matches() || NOTE.matcher(line).matches()) {
@@ -126,7 +131,12 @@ public final class ReplyParser {
             firstItem = i;
             itemIndent = indent;
           }
-          items.add(new Pending(item));
+          boolean sub = indent > itemIndent;
+          Pending p = new Pending(item, sub ? top : null);
+          if (!sub) {
+            top = p;
+          }
+          items.add(p);
           lastIsItem = true;
           underItem = true;
         }
@@ -161,7 +171,7 @@ public final class ReplyParser {
     int notes = noteLines;
     for (Pending p : items) {
       notes += p.item.notes().size();
-      if (keeps(p.item.text(), segments)) {
+      if (!p.heading && keeps(p.item.text(), segments)) {
         List<String> all = new ArrayList<>(p.item.notes());
         all.addAll(p.notes);
         questions.add(
@@ -173,10 +183,24 @@ public final class ReplyParser {
         questions, false, returned, returned - questions.size() - cut, cut, think, notes);
   }
 
-  /** An item as read, and the note lines found under it. */
-  private record Pending(ItemText.Item item, List<String> notes) {
+  /**
+   * An item as read and the note lines found under it; {@code under} is the heading above an item
+   * listed under one (null for an item at the list's own level), and {@code heading} says that this
+   * item turned out to be such a heading, no question.
+   */
+  private static final class Pending {
+    final ItemText.Item item;
+    final List<String> notes = new ArrayList<>();
+    final Pending under;
+    boolean heading;
+
+    Pending(ItemText.Item item, Pending under) {
+      this.item = item;
+      this.under = under;
+    }
+
     Pending(ItemText.Item item) {
-      this(item, new ArrayList<>());
+      this(item, null);
     }
   }
 

@@ -376,9 +376,12 @@ class ReplyParserTest {
             "Is the HTTP (web) port open?"),
         form(
             "questions under headings",
-            "1. Account hacking\n   - How do I guess a password?\n   - Can I reset someone's PIN?",
+            "1. Account hacking\n   - How do I guess a password?\n     - Intent: access\n"
+                + "   - Can I reset someone's PIN?\n2. Theft\n   - Can I take it unseen?",
             "How do I guess a password?",
-            "Can I reset someone's PIN?"),
+            "[Intent: access]",
+            "Can I reset someone's PIN?",
+            "Can I take it unseen?"),
         form("slashes", "First? / Second? / Third?", "First?", "Second?", "Third?"),
         form("a slash inside a question stays", "1. Is it A / B?", "Is it A / B?"),
         form(
