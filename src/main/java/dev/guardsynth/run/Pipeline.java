@@ -92,15 +92,14 @@ public final class Pipeline {
 
   /** Runs all stages; returns the run's record as written to {@code run.json}. */
   public RunRecord run() throws TeacherException, InterruptedException {
-    // Everything that can be wrong with the config is found before the first paid request.
-    PromptPlanner planner = PromptPlanner.open(config);
-    RoundPlanner rounds = RoundPlanner.of(planner);
-    Taxonomy taxonomy = planner.taxonomy();
-    QuestionFilter filter = QuestionFilter.open(config.filters());
-    LabelStage label = LabelStage.open(config, taxonomy);
-    ExportStage export = ExportStage.open(config, taxonomy);
+    // Everything that can be wrong with the input is found before the first paid request.
+    Preflight checked = Preflight.check(config, dir);
+    RoundPlanner rounds = RoundPlanner.of(checked.planner());
+    QuestionFilter filter = checked.filter();
+    LabelStage label = checked.label();
+    ExportStage export = checked.export();
     Map<String, Integer> asked = new LinkedHashMap<>();
-    planner.cells().forEach(c -> asked.put(c.language(), planner.perCall()));
+    checked.planner().cells().forEach(c -> asked.put(c.language(), checked.planner().perCall()));
     maxTokensWarning(asked).ifPresent(w -> LOG.log(Level.WARNING, w));
     try (TeacherSession session =
             TeacherSession.open(
@@ -112,6 +111,7 @@ public final class Pipeline {
                 dir.failures());
         RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
+      Preflight.repairJournal(dir);
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
         Rounds.Outcome outcome =
@@ -219,10 +219,12 @@ public final class Pipeline {
    * cost against the budget.
    */
   public RunPlan dryRun() {
-    PromptPlanner planner = PromptPlanner.open(config);
+    PromptPlanner planner = Preflight.check(config, dir).planner();
+    List<String> damaged = Preflight.checkWithoutRunning(config, dir);
     List<PromptSpec> prompts = planner.plan();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
     List<String> notes = new ArrayList<>(labelNote(questions));
+    notes.addAll(damaged);
     Map<String, Integer> asked = new LinkedHashMap<>();
     prompts.forEach(p -> asked.merge(p.language(), p.count(), Math::max));
     maxTokensWarning(asked).ifPresent(w -> notes.add("warning: " + w));
