@@ -2,6 +2,7 @@ package dev.guardsynth.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +22,14 @@ import java.util.Locale;
  *     safe question or in the wrong language is asked again alone, with its language and label
  *     stated plainly, before {@code onBadResponse} decides its fate
  * @param onBadResponse what becomes of a question whose response is still bad after those retries
+ * @param judges a jury: several teachers (each a {@code teacher} section of its own) that each judge
+ *     every question in place of the teacher; null without a jury, and then {@code vote} and {@code
+ *     onSplit} are null too, so a config without a jury reads and hashes as before juries existed
+ * @param vote how the jury's verdicts decide a question's label
+ * @param onSplit what becomes of a question the jury splits on
+ * @param conflictThreshold the similarity (Jaccard of the dedup shingles) at or above which two
+ *     questions with different labels are one text labeled twice (a conflict the judge settles),
+ *     not a contrast pair; measured in docs/teacher.md
  */
 public record LabelConfig(
     Boolean judge,
@@ -32,7 +41,11 @@ public record LabelConfig(
     Integer batchSize,
     Integer respondBatchSize,
     Integer respondRetries,
-    OnBadResponse onBadResponse) {
+    OnBadResponse onBadResponse,
+    List<TeacherConfig> judges,
+    Vote vote,
+    OnSplit onSplit,
+    Double conflictThreshold) {
 
   /** Default of {@code label.batch_size}. */
   public static final int BATCH_SIZE = 10;
@@ -42,6 +55,51 @@ public record LabelConfig(
 
   /** Default of {@code label.respond_retries}. */
   public static final int RESPOND_RETRIES = 2;
+
+  /**
+   * Default of {@code label.conflict_threshold}: above every XSTest-style contrast pair measured
+   * (they reach 0.78), below every spacing or punctuation variant of one text (0.93 and up); see
+   * docs/teacher.md.
+   */
+  public static final double CONFLICT_THRESHOLD = 0.9;
+
+  /** How a jury's verdicts decide a label; YAML spells it in lower case. */
+  public enum Vote {
+    /** The label more than half of the readable verdicts give; a tie is a split. */
+    MAJORITY,
+    /** The label every readable verdict gives; any dissent is a split. */
+    UNANIMOUS;
+
+    @JsonCreator
+    public static Vote of(String name) {
+      return Check.choice("vote", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What becomes of a question the jury splits on; YAML spells it in lower case. */
+  public enum OnSplit {
+    /** Drop it, with reason {@code judge_split}. */
+    REJECT,
+    /** Keep it, exported with the third label {@code controversial}. */
+    CONTROVERSIAL;
+
+    @JsonCreator
+    public static OnSplit of(String name) {
+      return Check.choice("on_split", name, null, values());
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** What becomes of a question the judge disagrees with; YAML spells it in lower case. */
   public enum OnDisagree {
@@ -118,6 +176,62 @@ public record LabelConfig(
         Check.intRange("respond_batch_size", respondBatchSize, RESPOND_BATCH_SIZE, 1, 100);
     respondRetries = Check.intRange("respond_retries", respondRetries, RESPOND_RETRIES, 0, 10);
     onBadResponse = onBadResponse == null ? OnBadResponse.REJECT : onBadResponse;
+    if (judges == null || judges.isEmpty()) {
+      if (vote != null || onSplit != null) {
+        throw new IllegalArgumentException(
+            (vote != null ? "vote" : "on_split")
+                + ": only a jury votes; list its teachers under label.judges, or remove the key");
+      }
+      judges = null;
+    } else {
+      if (judges.size() < 2) {
+        throw new IllegalArgumentException(
+            "judges: a jury of one is the teacher; list 2 to 9 teachers, or remove label.judges");
+      }
+      if (judges.size() > 9) {
+        throw new IllegalArgumentException(
+            "judges: " + judges.size() + " teachers are too many; list 2 to 9");
+      }
+      judges = List.copyOf(judges);
+      vote = vote == null ? Vote.MAJORITY : vote;
+      onSplit = onSplit == null ? OnSplit.REJECT : onSplit;
+    }
+    conflictThreshold =
+        Check.range("conflict_threshold", conflictThreshold, CONFLICT_THRESHOLD, 0.5, 1.0);
+  }
+
+  /** The settings before juries and conflicts, for callers that predate them. */
+  public LabelConfig(
+      Boolean judge,
+      Boolean respond,
+      OnDisagree onDisagree,
+      Double judgeTemperature,
+      Double respondTemperature,
+      Structured structured,
+      Integer batchSize,
+      Integer respondBatchSize,
+      Integer respondRetries,
+      OnBadResponse onBadResponse) {
+    this(
+        judge,
+        respond,
+        onDisagree,
+        judgeTemperature,
+        respondTemperature,
+        structured,
+        batchSize,
+        respondBatchSize,
+        respondRetries,
+        onBadResponse,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** Whether a jury judges in place of the teacher. */
+  public boolean hasJury() {
+    return judges != null;
   }
 
   /** The settings before batching and structured output, for callers that predate them. */

@@ -68,6 +68,9 @@ final class LabelCounts {
         fromJournal,
         usage,
         rejectedByReason,
-        byCategory);
+        byCategory,
+        0,
+        0,
+        null);
   }
 }

@@ -24,6 +24,12 @@ import java.util.TreeMap;
  * @param detectOnly questions kept without a response ({@code label.on_bad_response: detect_only}),
  *     which export writes to the detect task alone
  * @param agreementByCategory judge outcomes per intended category
+ * @param conflicts pairs of questions with different labels at or above {@code
+ *     label.conflict_threshold}: one text labeled twice, of which one copy (or, when the judge
+ *     cannot settle it, both) is rejected ({@code label_conflict})
+ * @param contrastPairs pairs with different labels from {@code dedup.threshold} up to {@code
+ *     label.conflict_threshold}: contrast pairs, both kept
+ * @param jury what the jury did, with {@code label.judges}; else null (left out of the JSON)
  */
 public record LabelResult(
     long input,
@@ -42,10 +48,38 @@ public record LabelResult(
     long fromJournal,
     Usage usage,
     Map<String, Long> rejectedByReason,
-    Map<String, Agreement> agreementByCategory) {
+    Map<String, Agreement> agreementByCategory,
+    long conflicts,
+    long contrastPairs,
+    JuryCounts jury) {
   public LabelResult {
     rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
     agreementByCategory = Collections.unmodifiableMap(new TreeMap<>(agreementByCategory));
+  }
+
+  /** This result with the jury's counts and the conflicts found. */
+  LabelResult with(JuryCounts newJury, Conflicts.Found found) {
+    return new LabelResult(
+        input,
+        labeled,
+        rejected,
+        agreed,
+        disagreed,
+        unparseable,
+        relabeled,
+        ruleViolations,
+        responses,
+        respondRetries,
+        responsesRepaired,
+        detectOnly,
+        requests,
+        fromJournal,
+        usage,
+        rejectedByReason,
+        agreementByCategory,
+        found.conflicts(),
+        found.contrastPairs(),
+        newJury);
   }
 
   /** The judge's verdicts on one category's questions. */

@@ -42,6 +42,16 @@ final class LabelRun {
     questions.forEach(q -> flights.add(InFlight.of(q)));
   }
 
+  /** The teacher's runner: the judge's, unless a jury judges, and always the responses'. */
+  RequestRunner runner() {
+    return runner;
+  }
+
+  /** How many questions the run holds. */
+  int size() {
+    return flights.size();
+  }
+
   InFlight get(int i) {
     return flights.get(i);
   }
@@ -82,7 +92,13 @@ final class LabelRun {
    */
   void send(List<LabelBatches.Batch> requests, String task, Answers answers)
       throws TeacherException, InterruptedException {
-    runner.run(
+    send(runner, requests, task, answers);
+  }
+
+  /** Like {@link #send(List, String, Answers)}, through another judge's {@code via}. */
+  void send(RequestRunner via, List<LabelBatches.Batch> requests, String task, Answers answers)
+      throws TeacherException, InterruptedException {
+    via.run(
         requests.stream().map(LabelBatches.Batch::request).toList(),
         new RequestRunner.Sink() {
           @Override

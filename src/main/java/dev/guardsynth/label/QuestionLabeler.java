@@ -1,5 +1,6 @@
 package dev.guardsynth.label;
 
+import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
@@ -12,6 +13,7 @@ import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -43,7 +45,9 @@ public final class QuestionLabeler {
   public static final Set<String> REASONS =
       Set.of(
           "judge_disagrees",
+          Jury.SPLIT,
           "judge_unparseable",
+          Conflicts.REASON,
           "request_failed",
           "response_empty",
           "response_refused",
@@ -59,16 +63,43 @@ public final class QuestionLabeler {
   private final RequestRunner runner;
   private final LabelBatches batches; // the config, prompts and taxonomy too
   private final JudgeReplyParser parser;
+  private final List<Juror> jurors;
+  private final DedupConfig dedup;
 
+  /** A labeler whose teacher judges, with conflicts found under the default dedup settings. */
   public QuestionLabeler(
       RequestRunner runner,
       TeacherConfig teacher,
       LabelConfig config,
       LabelPrompts prompts,
       Taxonomy taxonomy) {
+    this(runner, teacher, config, prompts, taxonomy, List.of(), new DedupConfig(null, null, null, null, null));
+  }
+
+  /**
+   * @param jurors with {@code label.judges}, one per judge in that order (they judge in place of
+   *     the teacher, which still writes the responses); else empty
+   * @param dedup the shingles, bands and threshold that find conflicts as dedup finds pairs
+   */
+  public QuestionLabeler(
+      RequestRunner runner,
+      TeacherConfig teacher,
+      LabelConfig config,
+      LabelPrompts prompts,
+      Taxonomy taxonomy,
+      List<Juror> jurors,
+      DedupConfig dedup) {
+    if (config.hasJury() != !jurors.isEmpty()
+        || (config.hasJury() && jurors.size() != config.judges().size())) {
+      throw new IllegalArgumentException(
+          "label.judges lists " + (config.hasJury() ? config.judges().size() : 0)
+              + " judges, but " + jurors.size() + " were opened");
+    }
     this.runner = runner;
     this.batches = new LabelBatches(teacher, config, prompts, taxonomy);
     this.parser = new JudgeReplyParser(taxonomy);
+    this.jurors = List.copyOf(jurors);
+    this.dedup = dedup;
   }
 
   /**
@@ -111,13 +142,37 @@ public final class QuestionLabeler {
     }
     LabelRun run = new LabelRun(runner, batches, questions, failures);
     LabelConfig config = batches.config();
+    JuryCounts jury = null;
     if (config.judge()) {
-      new Judging(run, config, batches.prompts(), batches.taxonomy(), parser).judge();
+      Judging judging = new Judging(run, config, batches.prompts(), batches.taxonomy(), parser);
+      if (jurors.isEmpty()) {
+        judging.judge();
+      } else {
+        jury = new Jury(run, config, judging, jurors).judge();
+      }
     }
+    Conflicts.Found conflicts = conflicts(run, config).settle();
     if (config.respond()) {
       new Responding(run, config).respond();
     }
-    return run.emit(labeled, rejected, disagreements);
+    return run.emit(labeled, rejected, disagreements).with(jury, conflicts);
+  }
+
+  /** The conflict step, with the judges of this run: the teacher, each juror, or none. */
+  private Conflicts conflicts(LabelRun run, LabelConfig config) {
+    List<LabelBatches> judgeBatches = new ArrayList<>();
+    List<RequestRunner> runners = new ArrayList<>();
+    if (config.judge() && jurors.isEmpty()) {
+      judgeBatches.add(batches);
+      runners.add(runner);
+    } else if (config.judge()) {
+      for (Juror j : jurors) {
+        judgeBatches.add(
+            new LabelBatches(j.teacher(), config, batches.prompts(), batches.taxonomy()));
+        runners.add(j.runner());
+      }
+    }
+    return new Conflicts(run, config, dedup, parser, judgeBatches, runners);
   }
 
   /**

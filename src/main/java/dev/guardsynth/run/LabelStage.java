@@ -5,6 +5,8 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.label.Juror;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.label.QuestionLabeler;
 import dev.guardsynth.prompt.LabelPrompts;
@@ -12,6 +14,7 @@ import dev.guardsynth.taxonomy.Taxonomy;
 import dev.guardsynth.teacher.TeacherException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,20 +58,55 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
       throws TeacherException, InterruptedException {
     Set<String> ids = new HashSet<>();
     questions.forEach(q -> ids.add(q.id()));
+    List<TeacherSession.JudgeRequests> judges = new ArrayList<>();
     try (TeacherSession.StageRequests requests = session.begin("label", journal, ids)) {
-      return run(requests, questions, labeled, rejected, disagreements);
+      if (config.label().hasJury()) {
+        for (TeacherConfig judge : config.label().judges()) {
+          judges.add(session.openJudge("label", judge, judgeJournal(journal, judge)));
+        }
+      }
+      List<Juror> jurors = new ArrayList<>();
+      for (int j = 0; j < judges.size(); j++) {
+        jurors.add(new Juror(config.label().judges().get(j), judges.get(j).runner()));
+      }
+      return run(requests, jurors, questions, labeled, rejected, disagreements);
+    } finally {
+      judges.forEach(TeacherSession.JudgeRequests::close);
     }
+  }
+
+  /**
+   * The journal of one judge of a jury, beside the stage's ({@code responses.jsonl} → {@code
+   * responses.judge-<hash>.jsonl}): named by the judge's provider, URLs and model, so listing the
+   * judges in another order finds each one's replies again, and two judges serving the same model
+   * name never answer each other's requests.
+   */
+  static Path judgeJournal(Path journal, TeacherConfig judge) {
+    String file = journal.getFileName().toString();
+    String stem = file.endsWith(".jsonl") ? file.substring(0, file.length() - 6) : file;
+    StringBuilder who = new StringBuilder(judge.provider() + " " + judge.model());
+    judge.endpoints().forEach(e -> who.append(' ').append(e.url()));
+    return journal.resolveSibling(
+        stem + ".judge-" + Ids.sha256Hex(who.toString()).substring(0, 12) + ".jsonl");
   }
 
   private LabelResult run(
       TeacherSession.StageRequests requests,
+      List<Juror> jurors,
       List<Candidate> questions,
       JsonlWriter labeled,
       JsonlWriter rejected,
       JsonlWriter disagreements)
       throws TeacherException, InterruptedException {
     LabelResult result =
-        new QuestionLabeler(requests.runner(), config.teacher(), config.label(), prompts, taxonomy)
+        new QuestionLabeler(
+                requests.runner(),
+                config.teacher(),
+                config.label(),
+                prompts,
+                taxonomy,
+                jurors,
+                config.dedup())
             .run(
                 questions, labeled::write, rejected::write, disagreements::write, requests::failed);
     requests.finish((int) result.requests() + requests.failures().size());

@@ -331,13 +331,16 @@ public final class Pipeline {
       return;
     }
     List<String> lines = shortCells.stream().map(RunRecord.ShortCell::describe).toList();
+    LabelDecisions decisions = LabelDecisions.of(log.labelTotals());
+    List<String> notes = decisions == null ? List.of() : decisions.lines();
     StageStep.ofRun(log)
         .run(
             "export",
-            Ids.sha256Hex(export.fingerprint(config.export(), dir.labeled()) + lines),
+            Ids.sha256Hex(export.fingerprint(config.export(), dir.labeled()) + lines + notes),
             dir.dataset().resolve("manifest.json"),
             () -> {
-              ExportResult result = export.run(config.export(), questions, dir.dataset(), lines);
+              ExportResult result =
+                  export.run(config.export(), questions, dir.dataset(), lines, notes);
               return StageStep.Ran.complete(result, null);
             },
             () -> null);
