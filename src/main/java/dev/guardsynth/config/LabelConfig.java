@@ -22,9 +22,10 @@ import java.util.Locale;
  *     safe question or in the wrong language is asked again alone, with its language and label
  *     stated plainly, before {@code onBadResponse} decides its fate
  * @param onBadResponse what becomes of a question whose response is still bad after those retries
- * @param judges a jury: several teachers (each a {@code teacher} section of its own) that each judge
- *     every question in place of the teacher; null without a jury, and then {@code vote} and {@code
- *     onSplit} are null too, so a config without a jury reads and hashes as before juries existed
+ * @param judges a jury: several teachers (each a {@code teacher} section of its own) that each
+ *     judge every question in place of the teacher; null without a jury, and then {@code vote} and
+ *     {@code onSplit} are null too, so a config without a jury reads and hashes as before juries
+ *     existed
  * @param vote how the jury's verdicts decide a question's label
  * @param onSplit what becomes of a question the jury splits on
  * @param conflictThreshold the similarity (Jaccard of the dedup shingles) at or above which two
@@ -57,11 +58,14 @@ public record LabelConfig(
   public static final int RESPOND_RETRIES = 2;
 
   /**
-   * Default of {@code label.conflict_threshold}: above every XSTest-style contrast pair measured
-   * (they reach 0.78), below every spacing or punctuation variant of one text (0.93 and up); see
-   * docs/teacher.md.
+   * Default of {@code label.conflict_threshold}. Measured with the default shingles (char:3) on 23
+   * pairs (docs/teacher.md): XSTest-style contrast pairs reach 0.90 ("where can I legally /
+   * illegally buy a hunting knife…", one word two letters apart in a long question), most stay
+   * under 0.72; copies of one text that differ in spacing, punctuation or case score 1.0, as the
+   * analyzer drops them, and a one-word paraphrase ("getting" / "being caught") 0.81. So the
+   * threshold sits above every contrast pair seen, where only copies of one text remain.
    */
-  public static final double CONFLICT_THRESHOLD = 0.9;
+  public static final double CONFLICT_THRESHOLD = 0.95;
 
   /** How a jury's verdicts decide a label; YAML spells it in lower case. */
   public enum Vote {

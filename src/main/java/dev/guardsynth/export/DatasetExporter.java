@@ -313,17 +313,17 @@ public final class DatasetExporter {
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
         DatasetCard.withTargets(
-            DatasetCard.render(
-                stats,
-                taxonomy,
-                config,
-                options.languages(),
-                cardFiles(records, recordFiles),
-                input.stream().allMatch(q -> q.judge() != null)),
-            options.targets() == null
-                ? null
-                : DatasetCard.cells(input, options.targets())
-                    + DatasetCard.shortCells(options.shortCells()))
+                DatasetCard.render(
+                    stats,
+                    taxonomy,
+                    config,
+                    options.languages(),
+                    cardFiles(records, recordFiles),
+                    input.stream().allMatch(q -> q.judge() != null)),
+                options.targets() == null
+                    ? null
+                    : DatasetCard.cells(input, options.targets())
+                        + DatasetCard.shortCells(options.shortCells()))
             + DatasetCard.labelNotes(options.labelNotes()));
     writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
     return new ExportResult(records, all.size(), stats);
@@ -486,7 +486,8 @@ public final class DatasetExporter {
     return List.of(
         ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
         ChatMessage.user(q.text()),
-        ChatMessage.assistant(detect ? detectAnswer(exportedLabel(q), q.category()) : q.response()));
+        ChatMessage.assistant(
+            detect ? detectAnswer(exportedLabel(q), q.category()) : q.response()));
   }
 
   /** One line of the flat format; {@code response} only in the respond task's files. */

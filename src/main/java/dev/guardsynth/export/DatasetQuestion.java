@@ -10,8 +10,8 @@ import dev.guardsynth.data.Label;
  * @param split {@code train}, {@code validation} or {@code test}
  * @param language the question's language, or null when it was not recorded
  * @param label the label of the cell it was asked for
- * @param controversial true when it is exported as {@code controversial} (a jury split on it);
- *     null otherwise, and left out of the JSON
+ * @param controversial true when it is exported as {@code controversial} (a jury split on it); null
+ *     otherwise, and left out of the JSON
  */
 record DatasetQuestion(
     String id,

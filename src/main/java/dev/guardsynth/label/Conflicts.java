@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The step after judging that keeps one text from reaching the dataset under both labels. Among
- * the questions still kept, a pair with different labels is found as dedup finds near-duplicates
+ * The step after judging that keeps one text from reaching the dataset under both labels. Among the
+ * questions still kept, a pair with different labels is found as dedup finds near-duplicates
  * ({@link QuestionShingles}: the same shingles, MinHash bands and exact Jaccard test), at {@code
  * dedup.threshold}; at or above {@code label.conflict_threshold} the pair is one text labeled twice
  * (a conflict), below it a contrast pair ("kill a Python process" against "kill a person"), which

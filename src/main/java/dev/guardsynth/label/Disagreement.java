@@ -4,8 +4,8 @@ import dev.guardsynth.data.Label;
 import java.util.List;
 
 /**
- * A question the judge labeled differently from the label or category it was generated for, or
- * one a jury split on: a line of {@code disagreements.jsonl}, kept for human audit. Immutable.
+ * A question the judge labeled differently from the label or category it was generated for, or one
+ * a jury split on: a line of {@code disagreements.jsonl}, kept for human audit. Immutable.
  *
  * @param label the intended label
  * @param category the intended category

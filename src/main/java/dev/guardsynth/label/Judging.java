@@ -69,9 +69,7 @@ record Judging(
 
   /** Judges {@code batches}; returns the questions to ask again alone. */
   private List<Integer> judge(
-      List<LabelBatches.Batch> batches,
-      RequestRunner runner,
-      Verdicts verdicts)
+      List<LabelBatches.Batch> batches, RequestRunner runner, Verdicts verdicts)
       throws TeacherException, InterruptedException {
     List<Integer> again = new ArrayList<>();
     run.send(
@@ -109,7 +107,10 @@ record Judging(
    * @param verdicts each juror's verdict, for {@code disagreements.jsonl}; null for a single judge
    */
   void verdict(
-      int i, JudgeReply.Parsed p, List<RuleSet.Check> checks, List<Disagreement.JudgeVerdict> verdicts) {
+      int i,
+      JudgeReply.Parsed p,
+      List<RuleSet.Check> checks,
+      List<Disagreement.JudgeVerdict> verdicts) {
     InFlight f = run.get(i);
     Candidate c = f.question();
     boolean agrees = p.label() == c.label() && p.category().equals(c.category());

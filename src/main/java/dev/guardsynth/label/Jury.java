@@ -20,8 +20,8 @@ import java.util.Map;
  * label.vote} turns their readable verdicts into one. A decided vote is settled as a single judge's
  * verdict would be (keep, relabel, {@code judge_disagrees}, {@code rule:<id>}); a split ({@code
  * majority}: no label has more than half the votes; {@code unanimous}: any dissent) is rejected
- * ({@code judge_split}) or kept as {@code controversial}, per {@code label.on_split}, and written to
- * {@code disagreements.jsonl} with every judge's verdict. A question no judge gave a readable
+ * ({@code judge_split}) or kept as {@code controversial}, per {@code label.on_split}, and written
+ * to {@code disagreements.jsonl} with every judge's verdict. A question no judge gave a readable
  * verdict on is {@code judge_unparseable}. Not thread-safe.
  */
 final class Jury {
@@ -75,7 +75,8 @@ final class Jury {
           readable.add(p);
           named.add(new Disagreement.JudgeVerdict(jurors.get(j).name(), p.label(), p.category()));
         }
-        case JudgeReply.Unparseable u -> firstUnreadable = firstUnreadable == null ? u : firstUnreadable;
+        case JudgeReply.Unparseable u ->
+            firstUnreadable = firstUnreadable == null ? u : firstUnreadable;
         case null -> {}
       }
     }
@@ -88,12 +89,14 @@ final class Jury {
     boolean everyone = readable.size() == jurors.size();
     Label decided =
         switch (config.vote()) {
-          case MAJORITY -> 2 * unsafe > readable.size()
-              ? Label.UNSAFE
-              : 2 * safe > readable.size() ? Label.SAFE : null;
+          case MAJORITY ->
+              2 * unsafe > readable.size()
+                  ? Label.UNSAFE
+                  : 2 * safe > readable.size() ? Label.SAFE : null;
           case UNANIMOUS -> safe == 0 ? Label.UNSAFE : unsafe == 0 ? Label.SAFE : null;
         };
-    boolean controversial = decided == null && config.onSplit() == LabelConfig.OnSplit.CONTROVERSIAL;
+    boolean controversial =
+        decided == null && config.onSplit() == LabelConfig.OnSplit.CONTROVERSIAL;
     tallies.merge(
         c.category(),
         new JuryCounts.Tally(
@@ -107,7 +110,8 @@ final class Jury {
     List<String> violated = violated(readable, judging.checks(i));
     if (decided != null) {
       judging.verdict(
-          i, new JudgeReply.Parsed(decided, category(readable, decided, c), violated),
+          i,
+          new JudgeReply.Parsed(decided, category(readable, decided, c), violated),
           judging.checks(i),
           named);
       return;

@@ -35,12 +35,7 @@ public record JuryCounts(
    * @param controversial of those, kept as {@code controversial}
    */
   public record Tally(
-      long rated,
-      long squares,
-      long unsafeVotes,
-      long safeVotes,
-      long splits,
-      long controversial) {
+      long rated, long squares, long unsafeVotes, long safeVotes, long splits, long controversial) {
     Tally plus(Tally o) {
       return new Tally(
           rated + o.rated,

@@ -73,7 +73,14 @@ public final class QuestionLabeler {
       LabelConfig config,
       LabelPrompts prompts,
       Taxonomy taxonomy) {
-    this(runner, teacher, config, prompts, taxonomy, List.of(), new DedupConfig(null, null, null, null, null));
+    this(
+        runner,
+        teacher,
+        config,
+        prompts,
+        taxonomy,
+        List.of(),
+        new DedupConfig(null, null, null, null, null));
   }
 
   /**
@@ -92,8 +99,11 @@ public final class QuestionLabeler {
     if (config.hasJury() != !jurors.isEmpty()
         || (config.hasJury() && jurors.size() != config.judges().size())) {
       throw new IllegalArgumentException(
-          "label.judges lists " + (config.hasJury() ? config.judges().size() : 0)
-              + " judges, but " + jurors.size() + " were opened");
+          "label.judges lists "
+              + (config.hasJury() ? config.judges().size() : 0)
+              + " judges, but "
+              + jurors.size()
+              + " were opened");
     }
     this.runner = runner;
     this.batches = new LabelBatches(teacher, config, prompts, taxonomy);

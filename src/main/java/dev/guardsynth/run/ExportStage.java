@@ -79,8 +79,8 @@ public final class ExportStage {
   }
 
   /**
-   * Like {@link #run(ExportConfig, List, Path, List)}; the card also says how the run's labels
-   * were decided ({@code labelNotes}: conflicts, contrast pairs, a jury's agreement).
+   * Like {@link #run(ExportConfig, List, Path, List)}; the card also says how the run's labels were
+   * decided ({@code labelNotes}: conflicts, contrast pairs, a jury's agreement).
    */
   ExportResult run(
       ExportConfig export,

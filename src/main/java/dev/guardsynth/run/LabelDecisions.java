@@ -97,8 +97,9 @@ public record LabelDecisions(long conflicts, long contrastPairs, Jury jury) {
               "on_split: " + jury.onSplit(),
               jury.controversial()));
       StringBuilder perCategory = new StringBuilder("Fleiss' kappa per category:");
-      jury.kappaByCategory().forEach((c, k) -> perCategory.append(' ').append(c).append(' ')
-          .append(kappa(k)).append(';'));
+      jury.kappaByCategory()
+          .forEach(
+              (c, k) -> perCategory.append(' ').append(c).append(' ').append(kappa(k)).append(';'));
       if (!jury.kappaByCategory().isEmpty()) {
         perCategory.setLength(perCategory.length() - 1);
         out.add(perCategory.toString());

@@ -1,11 +1,11 @@
 package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
-import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.label.Juror;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.label.QuestionLabeler;

@@ -83,7 +83,10 @@ public final class RunReportText {
     }
     if (report.labels() != null) {
       out.append("\nlabels\n");
-      report.labels().lines().forEach(l -> out.append("  ").append(l.replace("`", "")).append('\n'));
+      report
+          .labels()
+          .lines()
+          .forEach(l -> out.append("  ").append(l.replace("`", "")).append('\n'));
     }
     if (!report.cells().isEmpty()) {
       out.append(CellOutcome.renderText(report.cells()));
