@@ -197,6 +197,12 @@ public record LabelConfig(
             "judges: " + judges.size() + " teachers are too many; list 2 to 9");
       }
       judges = List.copyOf(judges);
+      for (TeacherConfig j : judges) {
+        if (j.mode() != TeacherConfig.Mode.SYNC) {
+          throw new IllegalArgumentException(
+              "judges: a judge sends its requests one by one; remove mode: " + j.mode());
+        }
+      }
       vote = vote == null ? Vote.MAJORITY : vote;
       onSplit = onSplit == null ? OnSplit.REJECT : onSplit;
     }

@@ -23,7 +23,7 @@ public record Judgement(Label label, String category, boolean agrees, Boolean co
   }
 
   /** Whether the question is exported as {@code controversial}. */
-  public boolean isControversial() {
+  public boolean keptAsControversial() {
     return controversial != null;
   }
 }

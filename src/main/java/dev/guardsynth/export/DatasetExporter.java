@@ -152,7 +152,7 @@ public final class DatasetExporter {
    * learn to flag such a question for a closer look, or map it to unsafe or safe by its policy).
    */
   static String exportedLabel(Labeled q) {
-    return q.judge() != null && q.judge().isControversial() ? CONTROVERSIAL : q.label().json();
+    return q.judge() != null && q.judge().keptAsControversial() ? CONTROVERSIAL : q.label().json();
   }
 
   /** The detect task's answer for a candidate. */
@@ -293,7 +293,7 @@ public final class DatasetExporter {
               q.category(),
               q.language(),
               q.text(),
-              q.judge() != null && q.judge().isControversial() ? Boolean.TRUE : null));
+              q.judge() != null && q.judge().keptAsControversial() ? Boolean.TRUE : null));
     }
     JsonlWriter.writeAll(datasetDir.resolve(QUESTIONS_FILE), all);
     DatasetStats stats =
@@ -551,7 +551,7 @@ public final class DatasetExporter {
       long[] c = perSplit.get(split);
       c[0]++;
       // A controversial question is neither unsafe nor safe: it has a count of its own.
-      c[q.isControversial() ? 3 : q.label() == Label.UNSAFE ? 1 : 2]++;
+      c[q.keptAsControversial() ? 3 : q.label() == Label.UNSAFE ? 1 : 2]++;
       categories
           .computeIfAbsent(q.category(), k -> new TreeMap<>())
           .computeIfAbsent(q.exportedLabel(), k -> new TreeMap<>())

@@ -22,13 +22,13 @@ record DatasetQuestion(
     String text,
     Boolean controversial) {
 
-  boolean isControversial() {
+  boolean keptAsControversial() {
     return Boolean.TRUE.equals(controversial);
   }
 
   /** The label its records carry: {@code unsafe}, {@code safe} or {@code controversial}. */
   String exportedLabel() {
-    return isControversial() ? DatasetExporter.CONTROVERSIAL : label.json();
+    return keptAsControversial() ? DatasetExporter.CONTROVERSIAL : label.json();
   }
 
   /** {@code label/category}: the stratum the splitter balances. */

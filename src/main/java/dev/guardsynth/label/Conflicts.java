@@ -74,7 +74,7 @@ final class Conflicts {
     List<Integer> kept = new ArrayList<>();
     for (int i : run.kept()) {
       Labeled q = run.get(i).labeled();
-      if (q.judge() == null || !q.judge().isControversial()) { // its label is open on purpose
+      if (q.judge() == null || !q.judge().keptAsControversial()) { // its label is open on purpose
         kept.add(i);
       }
     }

@@ -3,6 +3,7 @@ package dev.guardsynth.label;
 import static java.util.Objects.requireNonNull;
 
 import dev.guardsynth.config.TeacherConfig;
+import dev.guardsynth.data.Secrets;
 import dev.guardsynth.teacher.RequestRunner;
 
 /**
@@ -21,8 +22,11 @@ public record Juror(TeacherConfig teacher, RequestRunner runner) {
     return name(teacher);
   }
 
-  /** {@code model@base_url} of a judge's teacher config (the first URL of a list). */
+  /**
+   * {@code model@base_url} of a judge's teacher config (the first URL of a list), without any
+   * credentials the URL carries: the name goes into files.
+   */
   public static String name(TeacherConfig teacher) {
-    return teacher.model() + "@" + teacher.baseUrl();
+    return teacher.model() + "@" + Secrets.redactUrl(teacher.baseUrl());
   }
 }

@@ -70,6 +70,11 @@ public record LabelDecisions(long conflicts, long contrastPairs, Jury jury) {
     return new LabelDecisions(label.conflicts(), label.contrastPairs(), jury);
   }
 
+  /** Whether there is nothing to report: no conflict, no contrast pair, no jury. */
+  boolean isEmpty() {
+    return conflicts == 0 && contrastPairs == 0 && jury == null;
+  }
+
   /** Lines for people: the card's "Labels" section and {@code stats}. */
   List<String> lines() {
     List<String> out = new ArrayList<>();

@@ -332,7 +332,8 @@ public final class Pipeline {
     }
     List<String> lines = shortCells.stream().map(RunRecord.ShortCell::describe).toList();
     LabelDecisions decisions = LabelDecisions.of(log.labelTotals());
-    List<String> notes = decisions == null ? List.of() : decisions.lines();
+    // Only what happened: a card with nothing to say here stays the one `guardsynth export` writes.
+    List<String> notes = decisions == null || decisions.isEmpty() ? List.of() : decisions.lines();
     StageStep.ofRun(log)
         .run(
             "export",

@@ -229,7 +229,7 @@ class JuryTest {
 
     assertEquals(5, o.labeled().size());
     List<String> controversial =
-        o.labeled().stream().filter(q -> q.judge().isControversial()).map(Labeled::id).toList();
+        o.labeled().stream().filter(q -> q.judge().keptAsControversial()).map(Labeled::id).toList();
     assertEquals(List.of(TWO_UNSAFE.id(), TWO_SAFE.id(), MOSTLY_SAFE.id()), controversial);
     assertEquals(Label.UNSAFE, o.labelOf(MOSTLY_SAFE), "it stays in the cell it was asked for");
     assertEquals(3, o.result().jury().total().controversial());
