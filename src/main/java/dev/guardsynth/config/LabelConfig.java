@@ -44,8 +44,8 @@ public record LabelConfig(
     Integer respondRetries,
     OnBadResponse onBadResponse,
     List<TeacherConfig> judges,
-    Vote vote,
-    OnSplit onSplit,
+    String vote,
+    String onSplit,
     Double conflictThreshold) {
 
   /** Default of {@code label.batch_size}. */
@@ -67,42 +67,24 @@ public record LabelConfig(
    */
   public static final double CONFLICT_THRESHOLD = 0.95;
 
-  /** How a jury's verdicts decide a label; YAML spells it in lower case. */
+  /**
+   * How a jury's verdicts decide a label ({@code label.vote}): {@code MAJORITY}, the label more
+   * than half of the readable verdicts give (a tie is a split); {@code UNANIMOUS}, the label every
+   * readable verdict gives (any dissent is a split).
+   */
   public enum Vote {
-    /** The label more than half of the readable verdicts give; a tie is a split. */
     MAJORITY,
-    /** The label every readable verdict gives; any dissent is a split. */
-    UNANIMOUS;
-
-    @JsonCreator
-    public static Vote of(String name) {
-      return Check.choice("vote", name, null, values());
-    }
-
-    @JsonValue
-    @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    UNANIMOUS
   }
 
-  /** What becomes of a question the jury splits on; YAML spells it in lower case. */
+  /**
+   * What becomes of a question the jury splits on ({@code label.on_split}): {@code REJECT} drops it
+   * with reason {@code judge_split}; {@code CONTROVERSIAL} keeps it, exported with the third label
+   * {@code controversial}.
+   */
   public enum OnSplit {
-    /** Drop it, with reason {@code judge_split}. */
     REJECT,
-    /** Keep it, exported with the third label {@code controversial}. */
-    CONTROVERSIAL;
-
-    @JsonCreator
-    public static OnSplit of(String name) {
-      return Check.choice("on_split", name, null, values());
-    }
-
-    @JsonValue
-    @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    CONTROVERSIAL
   }
 
   /** What becomes of a question the judge disagrees with; YAML spells it in lower case. */
@@ -203,8 +185,9 @@ public record LabelConfig(
               "judges: a judge sends its requests one by one; remove mode: " + j.mode());
         }
       }
-      vote = vote == null ? Vote.MAJORITY : vote;
-      onSplit = onSplit == null ? OnSplit.REJECT : onSplit;
+      // Text, not enums, in the record: read and written as the user spells them.
+      vote = Check.oneOf("vote", vote, "majority", List.of("majority", "unanimous"));
+      onSplit = Check.oneOf("on_split", onSplit, "reject", List.of("reject", "controversial"));
     }
     conflictThreshold =
         Check.range("conflict_threshold", conflictThreshold, CONFLICT_THRESHOLD, 0.5, 1.0);
@@ -237,6 +220,16 @@ public record LabelConfig(
         null,
         null,
         null);
+  }
+
+  /** {@code label.vote}; null without a jury. */
+  public Vote voteRule() {
+    return vote == null ? null : Vote.valueOf(vote.toUpperCase(Locale.ROOT));
+  }
+
+  /** {@code label.on_split}; null without a jury. */
+  public OnSplit splitRule() {
+    return onSplit == null ? null : OnSplit.valueOf(onSplit.toUpperCase(Locale.ROOT));
   }
 
   /** Whether a jury judges in place of the teacher. */

@@ -87,18 +87,6 @@ public final class DatasetExporter {
       labelNotes = labelNotes == null ? List.of() : List.copyOf(labelNotes);
     }
 
-    /** Options without notes on the labels. */
-    public Options(
-        String name,
-        String detectSystem,
-        String respondSystem,
-        DedupConfig dedup,
-        List<String> languages,
-        TargetsConfig targets,
-        List<String> shortCells) {
-      this(name, detectSystem, respondSystem, dedup, languages, targets, shortCells, List.of());
-    }
-
     /** Options with a table of cells and no short cells. */
     public Options(
         String name,
@@ -107,7 +95,7 @@ public final class DatasetExporter {
         DedupConfig dedup,
         List<String> languages,
         TargetsConfig targets) {
-      this(name, detectSystem, respondSystem, dedup, languages, targets, List.of());
+      this(name, detectSystem, respondSystem, dedup, languages, targets, List.of(), List.of());
     }
 
     /** Options without a table of cells on the card. */
@@ -117,7 +105,7 @@ public final class DatasetExporter {
         String respondSystem,
         DedupConfig dedup,
         List<String> languages) {
-      this(name, detectSystem, respondSystem, dedup, languages, null, List.of());
+      this(name, detectSystem, respondSystem, dedup, languages, null, List.of(), List.of());
     }
   }
 

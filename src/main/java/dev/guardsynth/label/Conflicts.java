@@ -29,8 +29,17 @@ import java.util.Map;
  * the other label is dropped ({@code label_conflict}), and on a tie both are, as neither label can
  * be trusted. Without a judge ({@code label.judge: false}) the first copy's label stands. Not
  * thread-safe.
+ *
+ * @param batches per judge (the teacher alone, or each juror), its batches
+ * @param runners per judge, its runner; both empty without a judge
  */
-final class Conflicts {
+record Conflicts(
+    LabelRun run,
+    LabelConfig config,
+    DedupConfig dedup,
+    JudgeReplyParser parser,
+    List<LabelBatches> batches,
+    List<RequestRunner> runners) {
   /** The reason of a copy dropped for a conflict. */
   static final String REASON = "label_conflict";
 
@@ -43,32 +52,6 @@ final class Conflicts {
   record Found(long conflicts, long contrastPairs) {}
 
   private record Pair(int a, int b, double similarity) {}
-
-  private final LabelRun run;
-  private final LabelConfig config;
-  private final DedupConfig dedup;
-  private final JudgeReplyParser parser;
-  private final List<LabelBatches> batches;
-  private final List<RequestRunner> runners;
-
-  /**
-   * @param batches per judge (the teacher alone, or each juror), its batches
-   * @param runners per judge, its runner; both empty without a judge
-   */
-  Conflicts(
-      LabelRun run,
-      LabelConfig config,
-      DedupConfig dedup,
-      JudgeReplyParser parser,
-      List<LabelBatches> batches,
-      List<RequestRunner> runners) {
-    this.run = run;
-    this.config = config;
-    this.dedup = dedup;
-    this.parser = parser;
-    this.batches = List.copyOf(batches);
-    this.runners = List.copyOf(runners);
-  }
 
   Found settle() throws TeacherException, InterruptedException {
     List<Integer> kept = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.guardsynth.label;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Judgement;
+import dev.guardsynth.data.Label;
 import dev.guardsynth.data.Labeled;
 import dev.guardsynth.data.Rejected;
 import dev.guardsynth.prompt.LabelPrompts;
@@ -143,16 +144,7 @@ record Judging(
     boolean relabel = config.onDisagree() == LabelConfig.OnDisagree.RELABEL;
     InFlight disagreeing =
         f.disagreeing(
-            new Disagreement(
-                c.id(),
-                c.text(),
-                c.language(),
-                c.label(),
-                c.category(),
-                p.label(),
-                p.category(),
-                relabel ? "relabeled" : "rejected",
-                verdicts));
+            disagreement(c, p.label(), p.category(), relabel ? "relabeled" : "rejected", verdicts));
     if (relabel) {
       run.counts.relabeled++;
       run.set(i, disagreeing.keep(judged.relabeled(group(p.category()))));
@@ -172,6 +164,25 @@ record Judging(
                       + "/"
                       + p.category())));
     }
+  }
+
+  /** The disagreement about {@code c}: its intended label and category, and the verdict. */
+  static Disagreement disagreement(
+      Candidate c,
+      Label judgeLabel,
+      String judgeCategory,
+      String action,
+      List<Disagreement.JudgeVerdict> verdicts) {
+    return new Disagreement(
+        c.id(),
+        c.text(),
+        c.language(),
+        c.label(),
+        c.category(),
+        judgeLabel,
+        judgeCategory,
+        action,
+        verdicts);
   }
 
   private String group(String category) {

@@ -88,7 +88,7 @@ final class Jury {
     int safe = readable.size() - unsafe;
     boolean everyone = readable.size() == jurors.size();
     Label decided =
-        switch (config.vote()) {
+        switch (config.voteRule()) {
           case MAJORITY ->
               2 * unsafe > readable.size()
                   ? Label.UNSAFE
@@ -96,7 +96,7 @@ final class Jury {
           case UNANIMOUS -> safe == 0 ? Label.UNSAFE : unsafe == 0 ? Label.SAFE : null;
         };
     boolean controversial =
-        decided == null && config.onSplit() == LabelConfig.OnSplit.CONTROVERSIAL;
+        decided == null && config.splitRule() == LabelConfig.OnSplit.CONTROVERSIAL;
     tallies.merge(
         c.category(),
         new JuryCounts.Tally(
@@ -132,16 +132,8 @@ final class Jury {
     run.counts.judged(c.category(), false);
     InFlight disagreeing =
         f.disagreeing(
-            new Disagreement(
-                c.id(),
-                c.text(),
-                c.language(),
-                c.label(),
-                c.category(),
-                null,
-                null,
-                controversial ? "controversial" : "rejected",
-                named));
+            Judging.disagreement(
+                c, null, null, controversial ? "controversial" : "rejected", named));
     if (controversial) {
       // Its own label and category stay, so it stays in the cell it was asked for; the verdict
       // marks it, and export writes the third label.

@@ -1,6 +1,5 @@
 package dev.guardsynth.label;
 
-import dev.guardsynth.config.LabelConfig;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,12 @@ import java.util.TreeMap;
  * sums ({@link #kappa()}), never added. Immutable.
  *
  * @param judges each judge as {@code model@base_url}, in {@code label.judges} order
+ * @param vote {@code label.vote}
+ * @param onSplit {@code label.on_split}
  * @param byCategory per intended category
  */
 public record JuryCounts(
-    List<String> judges,
-    LabelConfig.Vote vote,
-    LabelConfig.OnSplit onSplit,
-    Map<String, Tally> byCategory) {
+    List<String> judges, String vote, String onSplit, Map<String, Tally> byCategory) {
   public JuryCounts {
     judges = List.copyOf(judges);
     byCategory = Collections.unmodifiableMap(new TreeMap<>(byCategory));

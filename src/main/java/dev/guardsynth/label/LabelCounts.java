@@ -50,7 +50,12 @@ final class LabelCounts {
     byCategory.merge(category, new LabelResult.Agreement(1, 0, 0, 1), LabelResult.Agreement::plus);
   }
 
-  LabelResult result(long input, long labeled, Map<String, Long> rejectedByReason) {
+  LabelResult result(
+      long input,
+      long labeled,
+      Map<String, Long> rejectedByReason,
+      JuryCounts jury,
+      Conflicts.Found conflicts) {
     return new LabelResult(
         input,
         labeled,
@@ -69,8 +74,8 @@ final class LabelCounts {
         usage,
         rejectedByReason,
         byCategory,
-        0,
-        0,
-        null);
+        conflicts.conflicts(),
+        conflicts.contrastPairs(),
+        jury);
   }
 }

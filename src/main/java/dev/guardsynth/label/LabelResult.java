@@ -57,31 +57,6 @@ public record LabelResult(
     agreementByCategory = Collections.unmodifiableMap(new TreeMap<>(agreementByCategory));
   }
 
-  /** This result with the jury's counts and the conflicts found. */
-  LabelResult with(JuryCounts newJury, Conflicts.Found found) {
-    return new LabelResult(
-        input,
-        labeled,
-        rejected,
-        agreed,
-        disagreed,
-        unparseable,
-        relabeled,
-        ruleViolations,
-        responses,
-        respondRetries,
-        responsesRepaired,
-        detectOnly,
-        requests,
-        fromJournal,
-        usage,
-        rejectedByReason,
-        agreementByCategory,
-        found.conflicts(),
-        found.contrastPairs(),
-        newJury);
-  }
-
   /** The judge's verdicts on one category's questions. */
   public record Agreement(long judged, long agreed, long disagreed, long unparseable) {
     Agreement plus(Agreement o) {

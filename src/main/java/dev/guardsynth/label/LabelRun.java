@@ -137,11 +137,16 @@ final class LabelRun {
     }
   }
 
-  /** Writes each question, in input order, to its output, and returns the counts. */
+  /**
+   * Writes each question, in input order, to its output, and returns the counts, with the jury's
+   * (null without one) and the conflicts found.
+   */
   LabelResult emit(
       Consumer<Labeled> labeled,
       Consumer<Rejected> rejected,
-      Consumer<Disagreement> disagreements) {
+      Consumer<Disagreement> disagreements,
+      JuryCounts jury,
+      Conflicts.Found conflicts) {
     Map<String, Long> byReason = new HashMap<>();
     long labeledCount = 0;
     for (InFlight f : flights) {
@@ -156,6 +161,6 @@ final class LabelRun {
         rejected.accept(f.rejected());
       }
     }
-    return counts.result(flights.size(), labeledCount, byReason);
+    return counts.result(flights.size(), labeledCount, byReason, jury, conflicts);
   }
 }

@@ -165,7 +165,7 @@ public final class QuestionLabeler {
     if (config.respond()) {
       new Responding(run, config).respond();
     }
-    return run.emit(labeled, rejected, disagreements).with(jury, conflicts);
+    return run.emit(labeled, rejected, disagreements, jury, conflicts);
   }
 
   /** The conflict step, with the judges of this run: the teacher, each juror, or none. */

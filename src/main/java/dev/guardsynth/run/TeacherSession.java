@@ -205,6 +205,19 @@ public final class TeacherSession implements AutoCloseable {
     return new JudgeRequests(stage, judge, journal);
   }
 
+  /** A runner for {@code stage} under this session's ledger, budget, stop signal and progress. */
+  private RequestRunner.Builder runnerBuilder(
+      Teacher to, TeacherConfig limits, Journal journal, String stage) {
+    return RequestRunner.builder(to, limits)
+        .journal(journal)
+        .retryBaseDelay(settings.retryBaseDelay())
+        .ledger(ledger)
+        .stage(stage)
+        .stop(settings.stop())
+        .progress(settings.progress())
+        .stopGrace(settings.stopGrace());
+  }
+
   /** One judge's teacher, journal and runner; see {@link #openJudge}. */
   public final class JudgeRequests implements AutoCloseable {
     private final Teacher judgeTeacher;
@@ -219,16 +232,7 @@ public final class TeacherSession implements AutoCloseable {
         judgeTeacher.close();
         throw e;
       }
-      this.runner =
-          RequestRunner.builder(judgeTeacher, judge)
-              .journal(journal)
-              .retryBaseDelay(settings.retryBaseDelay())
-              .ledger(ledger)
-              .stage(stage)
-              .stop(settings.stop())
-              .progress(settings.progress())
-              .stopGrace(settings.stopGrace())
-              .build();
+      this.runner = runnerBuilder(judgeTeacher, judge, journal, stage).build();
     }
 
     public RequestRunner runner() {
@@ -257,15 +261,7 @@ public final class TeacherSession implements AutoCloseable {
       this.stage = stage;
       this.ids = ids;
       this.journal = Journal.open(journalFile);
-      RequestRunner.Builder b =
-          RequestRunner.builder(teacher, config)
-              .journal(journal)
-              .retryBaseDelay(settings.retryBaseDelay())
-              .ledger(ledger)
-              .stage(stage)
-              .stop(settings.stop())
-              .progress(settings.progress())
-              .stopGrace(settings.stopGrace());
+      RequestRunner.Builder b = runnerBuilder(teacher, config, journal, stage);
       if (batch != null) {
         b.batch(batch, batchState.apply(stage));
       }

@@ -31,8 +31,8 @@ class JuryConfigTest {
                 + "  on_split: controversial\n")
             .label();
     assertTrue(label.hasJury());
-    assertEquals(LabelConfig.Vote.MAJORITY, label.vote());
-    assertEquals(LabelConfig.OnSplit.CONTROVERSIAL, label.onSplit());
+    assertEquals(LabelConfig.Vote.MAJORITY, label.voteRule());
+    assertEquals(LabelConfig.OnSplit.CONTROVERSIAL, label.splitRule());
     assertEquals("a", label.judges().get(0).model());
     assertEquals(dir.resolve("judge.jsonl").toString(), label.judges().get(1).cassette());
     assertEquals(0.95, label.conflictThreshold());

@@ -110,7 +110,7 @@ class JuryTest {
         .build();
   }
 
-  LabelConfig config(LabelConfig.Vote vote, LabelConfig.OnSplit onSplit) {
+  LabelConfig config(String vote, String onSplit) {
     List<TeacherConfig> judges = List.of(judgeConfig(0), judgeConfig(1), judgeConfig(2));
     return new LabelConfig(
         true,
@@ -188,7 +188,7 @@ class JuryTest {
 
   @Test
   void majorityTakesTwoOfThreeAndTheJudgeSettlesTheRest() throws Exception {
-    Outcome o = label(config(LabelConfig.Vote.MAJORITY, null));
+    Outcome o = label(config("majority", null));
 
     assertEquals(Label.UNSAFE, o.labelOf(ALL_UNSAFE));
     assertEquals(Label.SAFE, o.labelOf(ALL_SAFE));
@@ -208,7 +208,7 @@ class JuryTest {
 
   @Test
   void unanimousRejectsEveryDissentAsASplit() throws Exception {
-    Outcome o = label(config(LabelConfig.Vote.UNANIMOUS, LabelConfig.OnSplit.REJECT));
+    Outcome o = label(config("unanimous", "reject"));
 
     assertEquals(
         List.of(ALL_UNSAFE.id(), ALL_SAFE.id()), o.labeled().stream().map(Labeled::id).toList());
@@ -225,7 +225,7 @@ class JuryTest {
 
   @Test
   void controversialKeepsASplitUnderItsOwnCellMarkedForTheThirdLabel() throws Exception {
-    Outcome o = label(config(LabelConfig.Vote.UNANIMOUS, LabelConfig.OnSplit.CONTROVERSIAL));
+    Outcome o = label(config("unanimous", "controversial"));
 
     assertEquals(5, o.labeled().size());
     List<String> controversial =
@@ -240,7 +240,7 @@ class JuryTest {
 
   @Test
   void kappaIsFleissKappaAsComputedByHand() throws Exception {
-    Outcome o = label(config(LabelConfig.Vote.MAJORITY, null));
+    Outcome o = label(config("majority", null));
     JuryCounts jury = o.result().jury();
 
     // By hand: rows (unsafe, safe) = (3,0) (0,3) (2,1) (1,2) (1,2); N = 5, n = 3.
@@ -267,9 +267,9 @@ class JuryTest {
 
   @Test
   void aResumedStageAsksNoJudgeAgain() throws Exception {
-    Outcome first = label(config(LabelConfig.Vote.MAJORITY, null));
+    Outcome first = label(config("majority", null));
     List<Integer> after = requestsPerServer();
-    Outcome again = label(config(LabelConfig.Vote.MAJORITY, null));
+    Outcome again = label(config("majority", null));
 
     assertEquals(after, requestsPerServer(), "every judge's replies came from its journal");
     assertEquals(first.labeled(), again.labeled());
