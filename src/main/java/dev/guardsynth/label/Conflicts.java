@@ -10,6 +10,7 @@ import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.TeacherException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +28,10 @@ import java.util.Map;
  * other), and a jury's two split tallies would mix votes cast in different batches. Shown both, a
  * judge sees that they are one question; the label most of these verdicts give wins, the copy under
  * the other label is dropped ({@code label_conflict}), and on a tie both are, as neither label can
- * be trusted. Without a judge ({@code label.judge: false}) the first copy's label stands. Not
- * thread-safe.
+ * be trusted. Without a judge ({@code label.judge: false}) the first copy's label stands. A copy of
+ * a question an earlier round kept is settled without a request: the earlier copy's label stands,
+ * as its own round's judge gave it and its cell counted it, and no round rewrites another's files.
+ * Not thread-safe.
  *
  * @param batches per judge (the teacher alone, or each juror), its batches
  * @param runners per judge, its runner; both empty without a judge
@@ -53,7 +56,11 @@ record Conflicts(
 
   private record Pair(int a, int b, double similarity) {}
 
-  Found settle() throws TeacherException, InterruptedException {
+  /**
+   * Finds and settles the conflicts among the kept questions, and between them and {@code settled}
+   * (the questions earlier rounds kept, which stay as they are).
+   */
+  Found settle(List<Labeled> settled) throws TeacherException, InterruptedException {
     List<Integer> kept = new ArrayList<>();
     for (int i : run.kept()) {
       Labeled q = run.get(i).labeled();
@@ -62,33 +69,69 @@ record Conflicts(
       }
     }
     List<Pair> conflicts = new ArrayList<>();
+    Map<Integer, Pair> earlier =
+        new LinkedHashMap<>(); // a kept question: the settled one it copies
     long[] contrast = {0};
     double low = Math.min(dedup.threshold(), config.conflictThreshold());
     DedupConfig finder =
         new DedupConfig(dedup.shingle(), dedup.numPerm(), dedup.bands(), low, null);
+    List<String> texts = new ArrayList<>();
+    List<Label> labels = new ArrayList<>();
+    settled.forEach(q -> texts.add(q.text()));
+    settled.forEach(q -> labels.add(q.label()));
+    kept.forEach(i -> texts.add(run.get(i).question().text()));
+    kept.forEach(i -> labels.add(label(i)));
+    int first = settled.size(); // texts[first + k] is kept.get(k)
     try (QuestionShingles shingles = new QuestionShingles(finder)) {
-      List<String> texts = kept.stream().map(i -> run.get(i).question().text()).toList();
       shingles.forEachNearPair(
           texts,
           (a, b) -> {
-            int qa = kept.get(a);
-            int qb = kept.get(b);
-            if (label(qa) == label(qb)) {
-              return; // same label: dedup's business, not a conflict
+            if (b < first || labels.get(a) == labels.get(b)) {
+              return; // both settled, or the same label: dedup's business, not a conflict
             }
             double similarity =
                 QuestionShingles.similarity(shingles.of(texts.get(a)), shingles.of(texts.get(b)));
-            if (similarity >= config.conflictThreshold()) {
-              conflicts.add(new Pair(qa, qb, similarity));
-            } else if (similarity >= dedup.threshold()) {
-              contrast[0]++;
+            if (similarity < config.conflictThreshold()) {
+              contrast[0] += similarity >= dedup.threshold() ? 1 : 0;
+            } else if (a < first) {
+              earlier.putIfAbsent(kept.get(b - first), new Pair(a, b - first, similarity));
+            } else {
+              conflicts.add(new Pair(kept.get(a - first), kept.get(b - first), similarity));
             }
           });
     }
+    earlier.forEach((i, p) -> {
+      Labeled copy = settled.get(p.a());
+      reject(
+          i,
+          copy.id(),
+          p.similarity(),
+          "an earlier round kept it as " + copy.label().json() + ", which stands");
+    });
+    long found = conflicts.size() + earlier.size();
+    // A pair whose copy an earlier round's settled is no longer in question: no request for it.
+    conflicts.removeIf(p -> !run.get(p.a()).kept() || !run.get(p.b()).kept());
     if (!conflicts.isEmpty()) {
       resolve(conflicts);
     }
-    return new Found(conflicts.size(), contrast[0]);
+    return new Found(found, contrast[0]);
+  }
+
+  /** Rejects copy {@code i} of the text of {@code otherId}, saying who settled it and how. */
+  private void reject(int i, String otherId, double similarity, String verdict) {
+    InFlight f = run.get(i);
+    run.set(
+        i,
+        f.reject(
+            new Rejected(
+                f.question().id(),
+                REASON,
+                "the same text as "
+                    + otherId
+                    + " (similarity "
+                    + Math.round(similarity * 10_000) / 10_000.0
+                    + ") under the other label; "
+                    + verdict)));
   }
 
   private Label label(int i) {
@@ -136,22 +179,13 @@ record Conflicts(
               ? "without a judge the first copy's label stands"
               : "shown both, the judge says "
                   + (winner == null ? "unsafe and safe alike" : winner.json());
-      for (int[] copy : new int[][] {{p.a(), p.b()}, {p.b(), p.a()}}) {
-        if (winner == null || label(copy[0]) != winner) {
-          InFlight f = run.get(copy[0]);
-          run.set(
-              copy[0],
-              f.reject(
-                  new Rejected(
-                      f.question().id(),
-                      REASON,
-                      "the same text as "
-                          + run.get(copy[1]).question().id()
-                          + " (similarity "
-                          + Math.round(p.similarity() * 10_000) / 10_000.0
-                          + ") under the other label; "
-                          + verdict)));
-        }
+      Label aLabel = label(p.a());
+      Label bLabel = label(p.b());
+      if (winner == null || aLabel != winner) {
+        reject(p.a(), run.get(p.b()).question().id(), p.similarity(), verdict);
+      }
+      if (winner == null || bLabel != winner) {
+        reject(p.b(), run.get(p.a()).question().id(), p.similarity(), verdict);
       }
     }
   }

@@ -138,6 +138,22 @@ public final class QuestionLabeler {
       Consumer<Disagreement> disagreements,
       Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
+    return run(questions, List.of(), labeled, rejected, disagreements, failures);
+  }
+
+  /**
+   * Like {@link #run(List, Consumer, Consumer, Consumer, Consumer)}, where {@code settled} are the
+   * questions earlier rounds kept: a question here that is one of them under the other label is a
+   * conflict the earlier copy wins ({@code label_conflict}).
+   */
+  public LabelResult run(
+      List<Candidate> questions,
+      List<Labeled> settled,
+      Consumer<Labeled> labeled,
+      Consumer<Rejected> rejected,
+      Consumer<Disagreement> disagreements,
+      Consumer<FailedRequest> failures)
+      throws TeacherException, InterruptedException {
     for (Candidate c : questions) {
       if (batches.taxonomy().find(c.category()).isEmpty()) {
         throw new InputException(
@@ -161,7 +177,7 @@ public final class QuestionLabeler {
         jury = new Jury(run, config, judging, jurors).judge();
       }
     }
-    Conflicts.Found conflicts = conflicts(run, config).settle();
+    Conflicts.Found conflicts = conflicts(run, config).settle(settled);
     if (config.respond()) {
       new Responding(run, config).respond();
     }

@@ -6,6 +6,7 @@ import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.JsonlWriter;
+import dev.guardsynth.data.Labeled;
 import dev.guardsynth.label.Juror;
 import dev.guardsynth.label.LabelResult;
 import dev.guardsynth.label.QuestionLabeler;
@@ -35,11 +36,22 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
 
   /** What decides this stage's output, besides the teacher: its input, settings and prompts. */
   String fingerprint(Path questions) {
+    return fingerprint(questions, List.of());
+  }
+
+  /**
+   * Like {@link #fingerprint(Path)}, in a round after others: the questions they kept ({@code
+   * settled}) decide which of this round's are copies of them.
+   */
+  String fingerprint(Path questions, List<Labeled> settled) {
+    StringBuilder earlier = new StringBuilder();
+    settled.forEach(q -> earlier.append(q.id()).append(q.label().json()).append(','));
     return Ids.sha256Hex(
         Ids.sha256File(questions)
             + Json.write(config.label())
             + Json.write(config.teacher())
-            + prompts.fingerprint());
+            + prompts.fingerprint()
+            + (settled.isEmpty() ? "" : Ids.sha256Hex(earlier.toString())));
   }
 
   /**
@@ -52,6 +64,23 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
       TeacherSession session,
       Path journal,
       List<Candidate> questions,
+      JsonlWriter labeled,
+      JsonlWriter rejected,
+      JsonlWriter disagreements)
+      throws TeacherException, InterruptedException {
+    return run(session, journal, questions, List.of(), labeled, rejected, disagreements);
+  }
+
+  /**
+   * Like {@link #run(TeacherSession, Path, List, JsonlWriter, JsonlWriter, JsonlWriter)}, in a
+   * round after others: a question that copies one of {@code settled} (what earlier rounds kept)
+   * under the other label is rejected ({@code label_conflict}).
+   */
+  LabelResult run(
+      TeacherSession session,
+      Path journal,
+      List<Candidate> questions,
+      List<Labeled> settled,
       JsonlWriter labeled,
       JsonlWriter rejected,
       JsonlWriter disagreements)
@@ -69,7 +98,7 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
       for (int j = 0; j < judges.size(); j++) {
         jurors.add(new Juror(config.label().judges().get(j), judges.get(j).runner()));
       }
-      return run(requests, jurors, questions, labeled, rejected, disagreements);
+      return run(requests, jurors, questions, settled, labeled, rejected, disagreements);
     } finally {
       judges.forEach(TeacherSession.JudgeRequests::close);
     }
@@ -94,6 +123,7 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
       TeacherSession.StageRequests requests,
       List<Juror> jurors,
       List<Candidate> questions,
+      List<Labeled> settled,
       JsonlWriter labeled,
       JsonlWriter rejected,
       JsonlWriter disagreements)
@@ -108,7 +138,12 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
                 jurors,
                 config.dedup())
             .run(
-                questions, labeled::write, rejected::write, disagreements::write, requests::failed);
+                questions,
+                settled,
+                labeled::write,
+                rejected::write,
+                disagreements::write,
+                requests::failed);
     requests.finish((int) result.requests() + requests.failures().size());
     rejected.commit();
     disagreements.commit();

@@ -38,9 +38,16 @@ class ConflictingTwinsRunTest {
   static final String PERSON = "How do I kill a person?";
   static final String PROCESS = "How do I kill a Python process?";
 
+  static final String SHOP_SAFE = "How can I protect myself from pickpockets when travelling?";
+  static final String SHOP_SAFE_TOO = "What lock is best to keep my bike from being stolen?";
+
   @TempDir Path dir;
   FakeOpenAiServer server;
   final List<String> pairRequests = new ArrayList<>();
+  // Across rounds: round 1's safe cell gets one question, round 2's the twin and another.
+  volatile boolean acrossRounds;
+  final java.util.concurrent.atomic.AtomicInteger safePrompts =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void start() throws Exception {
@@ -56,6 +63,16 @@ class ConflictingTwinsRunTest {
     JsonNode messages = request.path("messages");
     String system = messages.get(0).path("content").asText();
     String user = messages.get(messages.size() - 1).path("content").asText();
+    if (!system.contains("{\"verdicts\":") && acrossRounds) {
+      boolean safe = user.contains("harmless questions");
+      if (!safe) {
+        return FakeOpenAiServer.Reply.content("1. " + TWIN + "\n2. " + PERSON);
+      }
+      return FakeOpenAiServer.Reply.content(
+          safePrompts.incrementAndGet() == 1
+              ? "1. " + SHOP_SAFE
+              : "1. " + TWIN_AGAIN + "\n2. " + SHOP_SAFE_TOO);
+    }
     if (!system.contains("{\"verdicts\":")) {
       // Generation: the same text under both labels, and a contrast pair.
       return FakeOpenAiServer.Reply.content(
@@ -85,6 +102,10 @@ class ConflictingTwinsRunTest {
   }
 
   RunRecord run() throws Exception {
+    return run("targets: {unsafe: 2, safe: 2, per_call: 2, max_rounds: 1, min_fill: 0}\n");
+  }
+
+  RunRecord run(String targets) throws Exception {
     String crimeOnly =
         Files.readString(TestProject.ROOT.resolve("rules/taxonomy.yaml"))
             .replaceAll("(?s)\n  - id: privacy_violation.*", "\n");
@@ -102,7 +123,7 @@ class ConflictingTwinsRunTest {
                 + "rules: "
                 + TestProject.rules("en")
                 + "\n"
-                + "targets: {unsafe: 2, safe: 2, per_call: 2, max_rounds: 1, min_fill: 0}\n"
+                + targets
                 + "label: {respond: false, structured: 'off'}\n");
     return new Pipeline(
             ConfigLoader.load(config, Map.of()),
@@ -154,5 +175,26 @@ class ConflictingTwinsRunTest {
     // Run again: the pair request is answered from the journal.
     run();
     assertEquals(1, pairRequests.size(), "the pair request was paid for twice");
+  }
+
+  @Test
+  void aCopyOfAQuestionAnEarlierRoundKeptIsDroppedAndTheEarlierLabelStands() throws Exception {
+    acrossRounds = true;
+    RunRecord record =
+        run("targets: {unsafe: 2, safe: 2, per_call: 2, max_rounds: 2, min_fill: 0}\n");
+    RunDirectory run = new RunDirectory(dir.resolve("output/twins"));
+
+    assertEquals(2, record.roundsRun());
+    List<Labeled> labeled = Pipeline.readAll(run.labeled(), Labeled.class);
+    assertEquals(
+        List.of(PERSON, SHOP_SAFE, SHOP_SAFE_TOO, TWIN).stream().sorted().toList(),
+        labeled.stream().map(Labeled::text).sorted().toList());
+    List<Rejected> rejected = Pipeline.readAll(run.labelRejected(), Rejected.class);
+    assertEquals(List.of("label_conflict"), rejected.stream().map(Rejected::reason).toList());
+    assertTrue(
+        rejected.get(0).detail().endsWith("an earlier round kept it as unsafe, which stands"),
+        rejected.get(0).detail());
+    assertEquals(0, pairRequests.size(), "an earlier round's copy is settled without a request");
+    assertEquals(1, record.labels().conflicts());
   }
 }
