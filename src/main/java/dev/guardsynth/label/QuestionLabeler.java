@@ -206,6 +206,8 @@ public final class QuestionLabeler {
    * every one, every batched answer could be read and every response passed its checks (so no
    * question is asked again): the first round's estimate of {@code run --dry-run}. Built by the
    * same code as the real requests, so the estimate's input tokens are those of the real prompts.
+   * The judge requests are {@code teacher}'s: with a jury, call it once per judge's config for that
+   * judge's.
    */
   public static Planned planned(
       TeacherConfig teacher,

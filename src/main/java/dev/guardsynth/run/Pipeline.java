@@ -2,6 +2,7 @@ package dev.guardsynth.run;
 
 import dev.guardsynth.config.GuardsynthConfig;
 import dev.guardsynth.config.LabelConfig;
+import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.JsonlReader;
@@ -22,6 +23,7 @@ import dev.guardsynth.teacher.StageUsage;
 import dev.guardsynth.teacher.StopSignal;
 import dev.guardsynth.teacher.StoppedException;
 import dev.guardsynth.teacher.TeacherException;
+import dev.guardsynth.teacher.TeacherRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -185,6 +187,7 @@ public final class Pipeline {
       return List.of();
     }
     long judge = label.judge() ? (questions + label.batchSize() - 1) / label.batchSize() : 0;
+    judge *= label.hasJury() ? label.judges().size() : 1; // each judge of a jury asks them all
     long respond =
         label.respond() ? (questions + label.respondBatchSize() - 1) / label.respondBatchSize() : 0;
     return List.of(
@@ -249,13 +252,26 @@ public final class Pipeline {
             LabelPrompts.read(config, taxonomy),
             taxonomy,
             questions);
+    List<TeacherRequest> judge = new ArrayList<>(planned.judge());
+    List<Integer> judgeSizes = new ArrayList<>(planned.judgeSizes());
+    if (config.label().hasJury()) {
+      // Each judge of the jury asks about every question, for its own model, not the teacher.
+      judge.clear();
+      judgeSizes.clear();
+      for (TeacherConfig j : config.label().judges()) {
+        QuestionLabeler.Planned mine =
+            QuestionLabeler.planned(
+                j, config.label(), LabelPrompts.read(config, taxonomy), taxonomy, questions);
+        judge.addAll(mine.judge());
+        judgeSizes.addAll(mine.judgeSizes());
+      }
+    }
     List<RunPlan.StagePlan> label =
         RunPlan.estimate(
                 config,
                 dir,
                 List.of(
-                    new RunPlan.StageRequests(
-                        "judge", planned.judge(), planned.judgeSizes(), dir.responses()),
+                    new RunPlan.StageRequests("judge", judge, judgeSizes, dir.responses()),
                     new RunPlan.StageRequests(
                         "respond", planned.respond(), planned.respondSizes(), dir.responses())),
                 List.of())
