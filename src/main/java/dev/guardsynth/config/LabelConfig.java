@@ -193,35 +193,6 @@ public record LabelConfig(
         Check.range("conflict_threshold", conflictThreshold, CONFLICT_THRESHOLD, 0.5, 1.0);
   }
 
-  /** The settings before juries and conflicts, for callers that predate them. */
-  public LabelConfig(
-      Boolean judge,
-      Boolean respond,
-      OnDisagree onDisagree,
-      Double judgeTemperature,
-      Double respondTemperature,
-      Structured structured,
-      Integer batchSize,
-      Integer respondBatchSize,
-      Integer respondRetries,
-      OnBadResponse onBadResponse) {
-    this(
-        judge,
-        respond,
-        onDisagree,
-        judgeTemperature,
-        respondTemperature,
-        structured,
-        batchSize,
-        respondBatchSize,
-        respondRetries,
-        onBadResponse,
-        null,
-        null,
-        null,
-        null);
-  }
-
   /** {@code label.vote}; null without a jury. */
   public Vote voteRule() {
     return vote == null ? null : Vote.valueOf(vote.toUpperCase(Locale.ROOT));
@@ -250,6 +221,10 @@ public record LabelConfig(
         onDisagree,
         judgeTemperature,
         respondTemperature,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         null,

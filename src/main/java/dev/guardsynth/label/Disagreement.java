@@ -30,19 +30,6 @@ public record Disagreement(
     verdicts = verdicts == null ? null : List.copyOf(verdicts);
   }
 
-  /** A single judge's disagreement. */
-  public Disagreement(
-      String id,
-      String text,
-      String language,
-      Label label,
-      String category,
-      Label judgeLabel,
-      String judgeCategory,
-      String action) {
-    this(id, text, language, label, category, judgeLabel, judgeCategory, action, null);
-  }
-
   /**
    * One judge's verdict on a question.
    *

@@ -74,8 +74,8 @@ final class LabelCounts {
         usage,
         rejectedByReason,
         byCategory,
+        jury,
         conflicts.conflicts(),
-        conflicts.contrastPairs(),
-        jury);
+        conflicts.contrastPairs());
   }
 }

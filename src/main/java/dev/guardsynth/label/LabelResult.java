@@ -49,9 +49,9 @@ public record LabelResult(
     Usage usage,
     Map<String, Long> rejectedByReason,
     Map<String, Agreement> agreementByCategory,
+    JuryCounts jury,
     long conflicts,
-    long contrastPairs,
-    JuryCounts jury) {
+    long contrastPairs) {
   public LabelResult {
     rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
     agreementByCategory = Collections.unmodifiableMap(new TreeMap<>(agreementByCategory));

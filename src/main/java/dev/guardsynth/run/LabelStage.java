@@ -58,25 +58,11 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
    * Labels {@code questions}; the one entry of {@code guardsynth label} and {@code run}. A question
    * whose request failed for good is rejected ({@code request_failed}) and listed in the session's
    * {@code failures.jsonl}. The three outputs are committed only when the failures are within
-   * {@code teacher.failure_tolerance}.
+   * {@code teacher.failure_tolerance}. In a round after others, a question that copies one of
+   * {@code settled} (what earlier rounds kept; empty for {@code guardsynth label}) under the other
+   * label is rejected ({@code label_conflict}).
    */
   public LabelResult run(
-      TeacherSession session,
-      Path journal,
-      List<Candidate> questions,
-      JsonlWriter labeled,
-      JsonlWriter rejected,
-      JsonlWriter disagreements)
-      throws TeacherException, InterruptedException {
-    return run(session, journal, questions, List.of(), labeled, rejected, disagreements);
-  }
-
-  /**
-   * Like {@link #run(TeacherSession, Path, List, JsonlWriter, JsonlWriter, JsonlWriter)}, in a
-   * round after others: a question that copies one of {@code settled} (what earlier rounds kept)
-   * under the other label is rejected ({@code label_conflict}).
-   */
-  LabelResult run(
       TeacherSession session,
       Path journal,
       List<Candidate> questions,
@@ -98,7 +84,40 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
       for (int j = 0; j < judges.size(); j++) {
         jurors.add(new Juror(config.label().judges().get(j), judges.get(j).runner()));
       }
-      return run(requests, jurors, questions, settled, labeled, rejected, disagreements);
+      LabelResult result =
+          new QuestionLabeler(
+                  requests.runner(),
+                  config.teacher(),
+                  config.label(),
+                  prompts,
+                  taxonomy,
+                  jurors,
+                  config.dedup())
+              .run(
+                  questions,
+                  settled,
+                  labeled::write,
+                  rejected::write,
+                  disagreements::write,
+                  requests::failed);
+      requests.finish((int) result.requests() + requests.failures().size());
+      rejected.commit();
+      disagreements.commit();
+      labeled.commit();
+      LOG.log(
+          Level.INFO,
+          "label: {0} questions, {1} labeled, {2} rejected {3}; judge agreed {4}, disagreed {5},"
+              + " unparseable {6}; {7} requests ({8} from the journal)",
+          result.input(),
+          result.labeled(),
+          result.rejected(),
+          result.rejectedByReason(),
+          result.agreed(),
+          result.disagreed(),
+          result.unparseable(),
+          result.requests(),
+          result.fromJournal());
+      return result;
     } finally {
       judges.forEach(TeacherSession.JudgeRequests::close);
     }
@@ -117,50 +136,5 @@ public record LabelStage(GuardsynthConfig config, Taxonomy taxonomy, LabelPrompt
     judge.endpoints().forEach(e -> who.append(' ').append(e.url()));
     return journal.resolveSibling(
         stem + ".judge-" + Ids.sha256Hex(who.toString()).substring(0, 12) + ".jsonl");
-  }
-
-  private LabelResult run(
-      TeacherSession.StageRequests requests,
-      List<Juror> jurors,
-      List<Candidate> questions,
-      List<Labeled> settled,
-      JsonlWriter labeled,
-      JsonlWriter rejected,
-      JsonlWriter disagreements)
-      throws TeacherException, InterruptedException {
-    LabelResult result =
-        new QuestionLabeler(
-                requests.runner(),
-                config.teacher(),
-                config.label(),
-                prompts,
-                taxonomy,
-                jurors,
-                config.dedup())
-            .run(
-                questions,
-                settled,
-                labeled::write,
-                rejected::write,
-                disagreements::write,
-                requests::failed);
-    requests.finish((int) result.requests() + requests.failures().size());
-    rejected.commit();
-    disagreements.commit();
-    labeled.commit();
-    LOG.log(
-        Level.INFO,
-        "label: {0} questions, {1} labeled, {2} rejected {3}; judge agreed {4}, disagreed {5},"
-            + " unparseable {6}; {7} requests ({8} from the journal)",
-        result.input(),
-        result.labeled(),
-        result.rejected(),
-        result.rejectedByReason(),
-        result.agreed(),
-        result.disagreed(),
-        result.unparseable(),
-        result.requests(),
-        result.fromJournal());
-    return result;
   }
 }

@@ -223,6 +223,10 @@ class QuestionLabelerTest {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
