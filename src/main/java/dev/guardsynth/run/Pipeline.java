@@ -11,6 +11,7 @@ import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.QuestionGenerator;
+import dev.guardsynth.generate.ReplyLength;
 import dev.guardsynth.label.QuestionLabeler;
 import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code guardsynth run}: drives every stage over one run directory, {@code output/<name>/}. A
@@ -92,13 +94,15 @@ public final class Pipeline {
 
   /** Runs all stages; returns the run's record as written to {@code run.json}. */
   public RunRecord run() throws TeacherException, InterruptedException {
-    // Everything that can be wrong with the config is found before the first paid request.
-    PromptPlanner planner = PromptPlanner.open(config);
-    RoundPlanner rounds = RoundPlanner.of(planner);
-    Taxonomy taxonomy = planner.taxonomy();
-    QuestionFilter filter = QuestionFilter.open(config.filters());
-    LabelStage label = LabelStage.open(config, taxonomy);
-    ExportStage export = ExportStage.open(config, taxonomy);
+    // Everything that can be wrong with the input is found before the first paid request.
+    Preflight checked = Preflight.check(config, dir);
+    RoundPlanner rounds = RoundPlanner.of(checked.planner());
+    QuestionFilter filter = checked.filter();
+    LabelStage label = checked.label();
+    ExportStage export = checked.export();
+    Map<String, Integer> asked = new LinkedHashMap<>();
+    checked.planner().cells().forEach(c -> asked.put(c.language(), checked.planner().perCall()));
+    maxTokensWarning(asked).ifPresent(w -> LOG.log(Level.WARNING, w));
     try (TeacherSession session =
             TeacherSession.open(
                 config.teacher(),
@@ -109,6 +113,7 @@ public final class Pipeline {
                 dir.failures());
         RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
+      Preflight.repairJournal(dir);
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
         Rounds.Outcome outcome =
@@ -180,6 +185,14 @@ public final class Pipeline {
     return CostPerQuestion.of(byStage, exported.questions());
   }
 
+  /**
+   * The warning {@link ReplyLength} gives when {@code teacher.max_tokens} is too small for the most
+   * questions a prompt asks for in each language.
+   */
+  private Optional<String> maxTokensWarning(Map<String, Integer> mostPerLanguage) {
+    return ReplyLength.warning(mostPerLanguage, config.teacher().maxTokens());
+  }
+
   /** The dry run's note on the label stage, whose requests depend on what survives the filter. */
   private List<String> labelNote(int questions) {
     LabelConfig label = config.label();
@@ -209,10 +222,15 @@ public final class Pipeline {
    * cost against the budget.
    */
   public RunPlan dryRun() {
-    PromptPlanner planner = PromptPlanner.open(config);
+    PromptPlanner planner = Preflight.check(config, dir).planner();
+    List<String> damaged = Preflight.checkWithoutRunning(config, dir);
     List<PromptSpec> prompts = planner.plan();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
-    List<String> notes = labelNote(questions);
+    List<String> notes = new ArrayList<>(labelNote(questions));
+    notes.addAll(damaged);
+    Map<String, Integer> asked = new LinkedHashMap<>();
+    prompts.forEach(p -> asked.merge(p.language(), p.count(), Math::max));
+    maxTokensWarning(asked).ifPresent(w -> notes.add("warning: " + w));
     RunPlan plan =
         RunPlan.estimate(
             config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);
