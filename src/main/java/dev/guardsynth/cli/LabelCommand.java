@@ -75,7 +75,8 @@ final class LabelCommand implements Callable<Integer> {
         JsonlWriter disagreed =
             JsonlWriter.create(stageOptions.sideFiles.file(disagreements, "disagreements.jsonl"))) {
       stageOptions.sideFiles.announce();
-      stage.run(teacher.session(), teacher.journal(), questions, labeled, rejects, disagreed);
+      stage.run(
+          teacher.session(), teacher.journal(), questions, List.of(), labeled, rejects, disagreed);
     }
     return Main.OK;
   }

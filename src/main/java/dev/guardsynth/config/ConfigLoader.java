@@ -67,6 +67,7 @@ public final class ConfigLoader {
         .taxonomy(resolve.apply(raw.taxonomy()))
         .prompts(resolve.apply(raw.prompts()))
         .rules(raw.rules().stream().map(resolve).toList())
+        .label(judgeCassettes(raw.label(), resolve))
         .dedup(
             new DedupConfig(
                 d.shingle(), d.numPerm(), d.bands(), d.threshold(), resolve.apply(d.index())))
@@ -75,6 +76,30 @@ public final class ConfigLoader {
         .filters(filters(raw.filters(), base, env))
         .axes(resolve.apply(raw.axes()))
         .build();
+  }
+
+  /** The label settings with each judge's cassette (provider {@code replay}) resolved. */
+  private static LabelConfig judgeCassettes(LabelConfig label, Function<String, String> resolve) {
+    if (!label.hasJury()) {
+      return label;
+    }
+    return new LabelConfig(
+        label.judge(),
+        label.respond(),
+        label.onDisagree(),
+        label.judgeTemperature(),
+        label.respondTemperature(),
+        label.structured(),
+        label.batchSize(),
+        label.respondBatchSize(),
+        label.respondRetries(),
+        label.onBadResponse(),
+        label.judges().stream()
+            .map(j -> j.toBuilder().cassette(resolve.apply(j.cassette())).build())
+            .toList(),
+        label.vote(),
+        label.onSplit(),
+        label.conflictThreshold());
   }
 
   /**

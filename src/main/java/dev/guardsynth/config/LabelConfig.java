@@ -2,6 +2,7 @@ package dev.guardsynth.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +22,15 @@ import java.util.Locale;
  *     safe question or in the wrong language is asked again alone, with its language and label
  *     stated plainly, before {@code onBadResponse} decides its fate
  * @param onBadResponse what becomes of a question whose response is still bad after those retries
+ * @param judges a jury: several teachers (each a {@code teacher} section of its own) that each
+ *     judge every question in place of the teacher; null without a jury, and then {@code vote} and
+ *     {@code onSplit} are null too, so a config without a jury reads and hashes as before juries
+ *     existed
+ * @param vote how the jury's verdicts decide a question's label
+ * @param onSplit what becomes of a question the jury splits on
+ * @param conflictThreshold the similarity (Jaccard of the dedup shingles) at or above which two
+ *     questions with different labels are one text labeled twice (a conflict the judge settles),
+ *     not a contrast pair; measured in docs/teacher.md
  */
 public record LabelConfig(
     Boolean judge,
@@ -32,7 +42,11 @@ public record LabelConfig(
     Integer batchSize,
     Integer respondBatchSize,
     Integer respondRetries,
-    OnBadResponse onBadResponse) {
+    OnBadResponse onBadResponse,
+    List<TeacherConfig> judges,
+    String vote,
+    String onSplit,
+    Double conflictThreshold) {
 
   /** Default of {@code label.batch_size}. */
   public static final int BATCH_SIZE = 10;
@@ -42,6 +56,36 @@ public record LabelConfig(
 
   /** Default of {@code label.respond_retries}. */
   public static final int RESPOND_RETRIES = 2;
+
+  /**
+   * Default of {@code label.conflict_threshold}. Measured with the default shingles (char:3) on 23
+   * pairs (docs/teacher.md): XSTest-style contrast pairs reach 0.90 ("where can I legally /
+   * illegally buy a hunting knife…", one word two letters apart in a long question), most stay
+   * under 0.72; copies of one text that differ in spacing, punctuation or case score 1.0, as the
+   * analyzer drops them, and a one-word paraphrase ("getting" / "being caught") 0.81. So the
+   * threshold sits above every contrast pair seen, where only copies of one text remain.
+   */
+  public static final double CONFLICT_THRESHOLD = 0.95;
+
+  /**
+   * How a jury's verdicts decide a label ({@code label.vote}): {@code MAJORITY}, the label more
+   * than half of the readable verdicts give (a tie is a split); {@code UNANIMOUS}, the label every
+   * readable verdict gives (any dissent is a split).
+   */
+  public enum Vote {
+    MAJORITY,
+    UNANIMOUS
+  }
+
+  /**
+   * What becomes of a question the jury splits on ({@code label.on_split}): {@code REJECT} drops it
+   * with reason {@code judge_split}; {@code CONTROVERSIAL} keeps it, exported with the third label
+   * {@code controversial}.
+   */
+  public enum OnSplit {
+    REJECT,
+    CONTROVERSIAL
+  }
 
   /** What becomes of a question the judge disagrees with; YAML spells it in lower case. */
   public enum OnDisagree {
@@ -118,6 +162,50 @@ public record LabelConfig(
         Check.intRange("respond_batch_size", respondBatchSize, RESPOND_BATCH_SIZE, 1, 100);
     respondRetries = Check.intRange("respond_retries", respondRetries, RESPOND_RETRIES, 0, 10);
     onBadResponse = onBadResponse == null ? OnBadResponse.REJECT : onBadResponse;
+    if (judges == null || judges.isEmpty()) {
+      if (vote != null || onSplit != null) {
+        throw new IllegalArgumentException(
+            (vote != null ? "vote" : "on_split")
+                + ": only a jury votes; list its teachers under label.judges, or remove the key");
+      }
+      judges = null;
+    } else {
+      if (judges.size() < 2) {
+        throw new IllegalArgumentException(
+            "judges: a jury of one is the teacher; list 2 to 9 teachers, or remove label.judges");
+      }
+      if (judges.size() > 9) {
+        throw new IllegalArgumentException(
+            "judges: " + judges.size() + " teachers are too many; list 2 to 9");
+      }
+      judges = List.copyOf(judges);
+      for (TeacherConfig j : judges) {
+        if (j.mode() != TeacherConfig.Mode.SYNC) {
+          throw new IllegalArgumentException(
+              "judges: a judge sends its requests one by one; remove mode: " + j.mode());
+        }
+      }
+      // Text, not enums, in the record: read and written as the user spells them.
+      vote = Check.oneOf("vote", vote, "majority", List.of("majority", "unanimous"));
+      onSplit = Check.oneOf("on_split", onSplit, "reject", List.of("reject", "controversial"));
+    }
+    conflictThreshold =
+        Check.range("conflict_threshold", conflictThreshold, CONFLICT_THRESHOLD, 0.5, 1.0);
+  }
+
+  /** {@code label.vote}; null without a jury. */
+  public Vote voteRule() {
+    return vote == null ? null : Vote.valueOf(vote.toUpperCase(Locale.ROOT));
+  }
+
+  /** {@code label.on_split}; null without a jury. */
+  public OnSplit splitRule() {
+    return onSplit == null ? null : OnSplit.valueOf(onSplit.toUpperCase(Locale.ROOT));
+  }
+
+  /** Whether a jury judges in place of the teacher. */
+  public boolean hasJury() {
+    return judges != null;
   }
 
   /** The settings before batching and structured output, for callers that predate them. */
@@ -133,6 +221,10 @@ public record LabelConfig(
         onDisagree,
         judgeTemperature,
         respondTemperature,
+        null,
+        null,
+        null,
+        null,
         null,
         null,
         null,

@@ -85,6 +85,11 @@ public final class QuestionShingles implements AutoCloseable {
     }
   }
 
+  /** The exact Jaccard similarity of two shingle sets (from {@link #of}), as dedup measures it. */
+  public static double similarity(int[] a, int[] b) {
+    return Jaccard.of(a, b);
+  }
+
   public double threshold() {
     return threshold;
   }

@@ -2,7 +2,6 @@ package dev.guardsynth.export;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.guardsynth.data.ChatMessage;
-import dev.guardsynth.data.Label;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +11,8 @@ import java.util.Map;
  *
  * @param task {@code detect} or {@code respond}
  * @param split {@code train}, {@code validation} or {@code test}
+ * @param label {@code unsafe}, {@code safe} or, for a question a jury split on, {@code
+ *     controversial}
  * @param axes the values of the prompt that asked for the question (persona, style, subtopic...),
  *     as metadata; left out when the question has none
  */
@@ -19,7 +20,7 @@ public record ChatRecord(
     String id,
     String task,
     String split,
-    Label label,
+    String label,
     String category,
     String language,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> axes,

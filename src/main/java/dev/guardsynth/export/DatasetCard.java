@@ -104,12 +104,18 @@ final class DatasetCard {
     out.append(stats.nearDuplicates().clusters()).append(" such clusters, ");
     out.append(stats.nearDuplicates().questionsInClusters()).append(" questions).\n\n");
 
-    out.append(
-        "## Splits\n\n| split | questions | records | unsafe | safe |\n|---|---:|---:|---:|---:|\n");
+    boolean controversial =
+        stats.splits().values().stream().anyMatch(c -> c.controversial() != null);
+    out.append("## Splits\n\n| split | questions | records | unsafe | safe |");
+    out.append(controversial ? " controversial |\n" : "\n");
+    out.append("|---|---:|---:|---:|---:|").append(controversial ? "---:|\n" : "\n");
     for (Split split : Split.values()) {
       DatasetStats.SplitCounts c = stats.splits().get(split.json());
       out.append("| ").append(split.json()).append(" | ").append(c.questions()).append(" | ");
       out.append(c.records()).append(" | ").append(c.unsafe()).append(" | ").append(c.safe());
+      if (controversial) {
+        out.append(" | ").append(c.controversial() == null ? 0 : c.controversial());
+      }
       out.append(" |\n");
     }
 
@@ -118,11 +124,18 @@ final class DatasetCard {
     out.append("|---|---|---:|---:|---:|---:|\n");
     for (String category : categoryOrder(stats, taxonomy)) {
       Map<String, Map<String, Long>> byLabel = stats.categories().getOrDefault(category, Map.of());
+      List<String> labels = new ArrayList<>();
       for (Label label : Label.values()) {
-        Map<String, Long> bySplit = byLabel.getOrDefault(label.json(), Map.of());
+        labels.add(label.json());
+      }
+      if (byLabel.containsKey(DatasetExporter.CONTROVERSIAL)) {
+        labels.add(DatasetExporter.CONTROVERSIAL);
+      }
+      for (String label : labels) {
+        Map<String, Long> bySplit = byLabel.getOrDefault(label, Map.of());
         long total = 0;
         out.append("| ").append(category).append(" | ");
-        out.append(label.json()).append(" |");
+        out.append(label).append(" |");
         for (Split split : Split.values()) {
           long n = bySplit.getOrDefault(split.json(), 0L);
           total += n;
@@ -212,6 +225,16 @@ final class DatasetCard {
    * The card's list of cells a run left short of their targets, with the losses that explain why;
    * empty when there are none.
    */
+  /** The card's section on how labels were decided; empty without notes. */
+  static String labelNotes(List<String> lines) {
+    if (lines.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("\n## Labels\n\n");
+    lines.forEach(l -> out.append("- ").append(l).append('\n'));
+    return out.toString();
+  }
+
   static String shortCells(List<String> lines) {
     if (lines.isEmpty()) {
       return "";

@@ -69,6 +69,8 @@ public final class DatasetExporter {
    *     such table
    * @param shortCells one line per cell the run left short of its target: what it got, why, and the
    *     losses per stage and reason (empty when every cell was filled, or outside a run)
+   * @param labelNotes lines on how the run's labels were decided (a jury's agreement, conflicts
+   *     between copies of one text, contrast pairs), for the card; empty outside a run
    */
   public record Options(
       String name,
@@ -77,10 +79,12 @@ public final class DatasetExporter {
       DedupConfig dedup,
       List<String> languages,
       TargetsConfig targets,
-      List<String> shortCells) {
+      List<String> shortCells,
+      List<String> labelNotes) {
     public Options {
       languages = List.copyOf(languages);
       shortCells = shortCells == null ? List.of() : List.copyOf(shortCells);
+      labelNotes = labelNotes == null ? List.of() : List.copyOf(labelNotes);
     }
 
     /** Options with a table of cells and no short cells. */
@@ -91,7 +95,7 @@ public final class DatasetExporter {
         DedupConfig dedup,
         List<String> languages,
         TargetsConfig targets) {
-      this(name, detectSystem, respondSystem, dedup, languages, targets, List.of());
+      this(name, detectSystem, respondSystem, dedup, languages, targets, List.of(), List.of());
     }
 
     /** Options without a table of cells on the card. */
@@ -101,7 +105,7 @@ public final class DatasetExporter {
         String respondSystem,
         DedupConfig dedup,
         List<String> languages) {
-      this(name, detectSystem, respondSystem, dedup, languages, null, List.of());
+      this(name, detectSystem, respondSystem, dedup, languages, null, List.of(), List.of());
     }
   }
 
@@ -117,10 +121,26 @@ public final class DatasetExporter {
 
   /** The detect task's answer: JSON text with the label and the topic category. */
   public static String detectAnswer(Label label, String category) {
+    return detectAnswer(label.json(), category);
+  }
+
+  private static String detectAnswer(String label, String category) {
     ObjectNode answer = Json.MAPPER.createObjectNode();
-    answer.put("label", label.json());
+    answer.put("label", label);
     answer.put("category", category);
     return answer.toString();
+  }
+
+  /** The label a question's records carry, in every format. */
+  static final String CONTROVERSIAL = "controversial";
+
+  /**
+   * The label {@code q} is exported under: its own, or {@code controversial} when a jury split on
+   * it and {@code label.on_split: controversial} kept it (Qwen3Guard's third label: a guard can
+   * learn to flag such a question for a closer look, or map it to unsafe or safe by its policy).
+   */
+  static String exportedLabel(Labeled q) {
+    return q.judge() != null && q.judge().keptAsControversial() ? CONTROVERSIAL : q.label().json();
   }
 
   /** The detect task's answer for a candidate. */
@@ -272,7 +292,13 @@ public final class DatasetExporter {
     for (Labeled q : added) {
       all.add(
           new DatasetQuestion(
-              q.id(), splits.get(q.id()).json(), q.label(), q.category(), q.language(), q.text()));
+              q.id(),
+              splits.get(q.id()).json(),
+              q.label(),
+              q.category(),
+              q.language(),
+              q.text(),
+              q.judge() != null && q.judge().keptAsControversial() ? Boolean.TRUE : null));
     }
     JsonlWriter.writeAll(datasetDir.resolve(QUESTIONS_FILE), all);
     DatasetStats stats =
@@ -292,17 +318,18 @@ public final class DatasetExporter {
     AtomicFile.writeString(
         datasetDir.resolve("README.md"),
         DatasetCard.withTargets(
-            DatasetCard.render(
-                stats,
-                taxonomy,
-                config,
-                options.languages(),
-                cardFiles(records, recordFiles),
-                input.stream().allMatch(q -> q.judge() != null)),
-            options.targets() == null
-                ? null
-                : DatasetCard.cells(input, options.targets())
-                    + DatasetCard.shortCells(options.shortCells())));
+                DatasetCard.render(
+                    stats,
+                    taxonomy,
+                    config,
+                    options.languages(),
+                    cardFiles(records, recordFiles),
+                    input.stream().allMatch(q -> q.judge() != null)),
+                options.targets() == null
+                    ? null
+                    : DatasetCard.cells(input, options.targets())
+                        + DatasetCard.shortCells(options.shortCells()))
+            + DatasetCard.labelNotes(options.labelNotes()));
     writeManifest(datasetDir, previous == null ? null : previous.manifestSha256(), stats);
     return new ExportResult(records, all.size(), stats);
   }
@@ -413,7 +440,7 @@ public final class DatasetExporter {
               q.id(),
               task,
               split.json(),
-              q.label(),
+              exportedLabel(q),
               q.category(),
               q.language(),
               axes(q),
@@ -423,7 +450,7 @@ public final class DatasetExporter {
           new FlatRecord(
               q.id(),
               q.text(),
-              q.label(),
+              exportedLabel(q),
               q.category(),
               q.language(),
               split.json(),
@@ -464,14 +491,15 @@ public final class DatasetExporter {
     return List.of(
         ChatMessage.system(detect ? options.detectSystem() : options.respondSystem()),
         ChatMessage.user(q.text()),
-        ChatMessage.assistant(detect ? detectAnswer(q.label(), q.category()) : q.response()));
+        ChatMessage.assistant(
+            detect ? detectAnswer(exportedLabel(q), q.category()) : q.response()));
   }
 
   /** One line of the flat format; {@code response} only in the respond task's files. */
   record FlatRecord(
       String id,
       String text,
-      Label label,
+      String label,
       String category,
       String language,
       String split,
@@ -496,7 +524,7 @@ public final class DatasetExporter {
             List.of(
                 q.id(),
                 q.text(),
-                q.label().json(),
+                exportedLabel(q),
                 q.category(),
                 q.language() == null ? "" : q.language(),
                 split.json()));
@@ -515,9 +543,9 @@ public final class DatasetExporter {
       Map<String, Long> records,
       DatasetStats.Previous previous,
       DatasetStats.Added added) {
-    Map<String, long[]> perSplit = new LinkedHashMap<>(); // questions, unsafe, safe
+    Map<String, long[]> perSplit = new LinkedHashMap<>(); // questions, unsafe, safe, controversial
     for (Split split : Split.values()) {
-      perSplit.put(split.json(), new long[3]);
+      perSplit.put(split.json(), new long[4]);
     }
     Map<String, Map<String, Map<String, Long>>> categories = new TreeMap<>();
     Map<String, Map<String, Long>> languages = new TreeMap<>();
@@ -527,10 +555,11 @@ public final class DatasetExporter {
       String split = q.split();
       long[] c = perSplit.get(split);
       c[0]++;
-      c[q.label() == Label.UNSAFE ? 1 : 2]++;
+      // A controversial question is neither unsafe nor safe: it has a count of its own.
+      c[q.keptAsControversial() ? 3 : q.label() == Label.UNSAFE ? 1 : 2]++;
       categories
           .computeIfAbsent(q.category(), k -> new TreeMap<>())
-          .computeIfAbsent(q.label().json(), k -> new TreeMap<>())
+          .computeIfAbsent(q.exportedLabel(), k -> new TreeMap<>())
           .merge(split, 1L, Long::sum);
       languages
           .computeIfAbsent(q.language() == null ? "unknown" : q.language(), k -> new TreeMap<>())
@@ -542,7 +571,9 @@ public final class DatasetExporter {
     for (Map.Entry<String, long[]> e : perSplit.entrySet()) {
       long[] c = e.getValue();
       splitCounts.put(
-          e.getKey(), new DatasetStats.SplitCounts(c[0], records.get(e.getKey()), c[1], c[2]));
+          e.getKey(),
+          new DatasetStats.SplitCounts(
+              c[0], records.get(e.getKey()), c[1], c[2], c[3] == 0 ? null : c[3]));
     }
     double[] ratios = {
       config.splits().train(), config.splits().validation(), config.splits().test()

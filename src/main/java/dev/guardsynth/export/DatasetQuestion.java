@@ -9,9 +9,27 @@ import dev.guardsynth.data.Label;
  *
  * @param split {@code train}, {@code validation} or {@code test}
  * @param language the question's language, or null when it was not recorded
+ * @param label the label of the cell it was asked for
+ * @param controversial true when it is exported as {@code controversial} (a jury split on it); null
+ *     otherwise, and left out of the JSON
  */
 record DatasetQuestion(
-    String id, String split, Label label, String category, String language, String text) {
+    String id,
+    String split,
+    Label label,
+    String category,
+    String language,
+    String text,
+    Boolean controversial) {
+
+  boolean keptAsControversial() {
+    return Boolean.TRUE.equals(controversial);
+  }
+
+  /** The label its records carry: {@code unsafe}, {@code safe} or {@code controversial}. */
+  String exportedLabel() {
+    return keptAsControversial() ? DatasetExporter.CONTROVERSIAL : label.json();
+  }
 
   /** {@code label/category}: the stratum the splitter balances. */
   String stratum() {

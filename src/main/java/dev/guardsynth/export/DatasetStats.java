@@ -54,8 +54,14 @@ public record DatasetStats(
    */
   public record Added(long questions, long records, long alreadyReleased, long nearTwoSplits) {}
 
-  /** One split's size. */
-  public record SplitCounts(long questions, long records, long unsafe, long safe) {}
+  /**
+   * One split's size.
+   *
+   * @param controversial questions exported as {@code controversial}, counted in neither {@code
+   *     unsafe} nor {@code safe}; null (left out) when there are none
+   */
+  public record SplitCounts(
+      long questions, long records, long unsafe, long safe, Long controversial) {}
 
   /**
    * @param threshold Jaccard similarity of their shingles at which two questions are near twins

@@ -74,6 +74,24 @@ record LabelBatches(
     return judgeBatches(questions, members.stream().map(List::of).toList());
   }
 
+  /**
+   * A judge request for each pair of {@code pairs} (positions in {@code questions}): two copies of
+   * one text under different labels, asked about side by side. Its sample is 1, so it is a request
+   * of its own even when a first-round batch held exactly the same two questions.
+   */
+  List<Batch> judgePairs(List<LabelPrompts.RespondItem> questions, List<List<Integer>> pairs) {
+    List<Batch> out = new ArrayList<>();
+    for (Batch b : judgeBatches(questions, pairs)) {
+      TeacherRequest r = b.request();
+      out.add(
+          new Batch(
+              b.members(),
+              new TeacherRequest(
+                  r.model(), r.messages(), r.temperature(), r.maxTokens(), 1, r.responseSchema())));
+    }
+    return out;
+  }
+
   private List<Batch> judgeBatches(
       List<LabelPrompts.RespondItem> questions, List<List<Integer>> groups) {
     Map<String, ResponseSchema> schemas = new HashMap<>();

@@ -59,7 +59,12 @@ final class LabelCounts {
     byCategory.merge(category, new LabelResult.Agreement(1, 0, 0, 1), LabelResult.Agreement::plus);
   }
 
-  LabelResult result(long input, long labeled, Map<String, Long> rejectedByReason) {
+  LabelResult result(
+      long input,
+      long labeled,
+      Map<String, Long> rejectedByReason,
+      JuryCounts jury,
+      Conflicts.Found conflicts) {
     return new LabelResult(
         input,
         labeled,
@@ -80,6 +85,9 @@ final class LabelCounts {
         fromJournal,
         usage,
         rejectedByReason,
-        byCategory);
+        byCategory,
+        jury,
+        conflicts.conflicts(),
+        conflicts.contrastPairs());
   }
 }

@@ -29,6 +29,12 @@ import java.util.TreeMap;
  * @param truncated judge and respond replies the token limit cut (their cut items are asked again
  *     alone, as any unreadable one)
  * @param agreementByCategory judge outcomes per intended category
+ * @param conflicts pairs of questions with different labels at or above {@code
+ *     label.conflict_threshold}: one text labeled twice, of which one copy (or, when the judge
+ *     cannot settle it, both) is rejected ({@code label_conflict})
+ * @param contrastPairs pairs with different labels from {@code dedup.threshold} up to {@code
+ *     label.conflict_threshold}: contrast pairs, both kept
+ * @param jury what the jury did, with {@code label.judges}; else null (left out of the JSON)
  */
 public record LabelResult(
     long input,
@@ -50,7 +56,10 @@ public record LabelResult(
     long fromJournal,
     Usage usage,
     Map<String, Long> rejectedByReason,
-    Map<String, Agreement> agreementByCategory) {
+    Map<String, Agreement> agreementByCategory,
+    JuryCounts jury,
+    long conflicts,
+    long contrastPairs) {
   public LabelResult {
     rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
     agreementByCategory = Collections.unmodifiableMap(new TreeMap<>(agreementByCategory));

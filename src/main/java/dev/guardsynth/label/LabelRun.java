@@ -42,6 +42,16 @@ final class LabelRun {
     questions.forEach(q -> flights.add(InFlight.of(q)));
   }
 
+  /** The teacher's runner: the judge's, unless a jury judges, and always the responses'. */
+  RequestRunner runner() {
+    return runner;
+  }
+
+  /** How many questions the run holds. */
+  int size() {
+    return flights.size();
+  }
+
   InFlight get(int i) {
     return flights.get(i);
   }
@@ -82,7 +92,13 @@ final class LabelRun {
    */
   void send(List<LabelBatches.Batch> requests, String task, Answers answers)
       throws TeacherException, InterruptedException {
-    runner.run(
+    send(runner, requests, task, answers);
+  }
+
+  /** Like {@link #send(List, String, Answers)}, through another judge's {@code via}. */
+  void send(RequestRunner via, List<LabelBatches.Batch> requests, String task, Answers answers)
+      throws TeacherException, InterruptedException {
+    via.run(
         requests.stream().map(LabelBatches.Batch::request).toList(),
         new RequestRunner.Sink() {
           @Override
@@ -121,11 +137,16 @@ final class LabelRun {
     }
   }
 
-  /** Writes each question, in input order, to its output, and returns the counts. */
+  /**
+   * Writes each question, in input order, to its output, and returns the counts, with the jury's
+   * (null without one) and the conflicts found.
+   */
   LabelResult emit(
       Consumer<Labeled> labeled,
       Consumer<Rejected> rejected,
-      Consumer<Disagreement> disagreements) {
+      Consumer<Disagreement> disagreements,
+      JuryCounts jury,
+      Conflicts.Found conflicts) {
     Map<String, Long> byReason = new HashMap<>();
     long labeledCount = 0;
     for (InFlight f : flights) {
@@ -140,6 +161,6 @@ final class LabelRun {
         rejected.accept(f.rejected());
       }
     }
-    return counts.result(flights.size(), labeledCount, byReason);
+    return counts.result(flights.size(), labeledCount, byReason, jury, conflicts);
   }
 }

@@ -1,5 +1,6 @@
 package dev.guardsynth.label;
 
+import dev.guardsynth.config.DedupConfig;
 import dev.guardsynth.config.LabelConfig;
 import dev.guardsynth.config.TeacherConfig;
 import dev.guardsynth.data.Candidate;
@@ -12,6 +13,7 @@ import dev.guardsynth.teacher.FailedRequest;
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -43,7 +45,9 @@ public final class QuestionLabeler {
   public static final Set<String> REASONS =
       Set.of(
           "judge_disagrees",
+          Jury.SPLIT,
           "judge_unparseable",
+          Conflicts.REASON,
           "request_failed",
           "response_empty",
           "response_refused",
@@ -59,16 +63,53 @@ public final class QuestionLabeler {
   private final RequestRunner runner;
   private final LabelBatches batches; // the config, prompts and taxonomy too
   private final JudgeReplyParser parser;
+  private final List<Juror> jurors;
+  private final DedupConfig dedup;
 
+  /** A labeler whose teacher judges, with conflicts found under the default dedup settings. */
   public QuestionLabeler(
       RequestRunner runner,
       TeacherConfig teacher,
       LabelConfig config,
       LabelPrompts prompts,
       Taxonomy taxonomy) {
+    this(
+        runner,
+        teacher,
+        config,
+        prompts,
+        taxonomy,
+        List.of(),
+        new DedupConfig(null, null, null, null, null));
+  }
+
+  /**
+   * @param jurors with {@code label.judges}, one per judge in that order (they judge in place of
+   *     the teacher, which still writes the responses); else empty
+   * @param dedup the shingles, bands and threshold that find conflicts as dedup finds pairs
+   */
+  public QuestionLabeler(
+      RequestRunner runner,
+      TeacherConfig teacher,
+      LabelConfig config,
+      LabelPrompts prompts,
+      Taxonomy taxonomy,
+      List<Juror> jurors,
+      DedupConfig dedup) {
+    if (config.hasJury() != !jurors.isEmpty()
+        || (config.hasJury() && jurors.size() != config.judges().size())) {
+      throw new IllegalArgumentException(
+          "label.judges lists "
+              + (config.hasJury() ? config.judges().size() : 0)
+              + " judges, but "
+              + jurors.size()
+              + " were opened");
+    }
     this.runner = runner;
     this.batches = new LabelBatches(teacher, config, prompts, taxonomy);
     this.parser = new JudgeReplyParser(taxonomy);
+    this.jurors = List.copyOf(jurors);
+    this.dedup = dedup;
   }
 
   /**
@@ -97,6 +138,22 @@ public final class QuestionLabeler {
       Consumer<Disagreement> disagreements,
       Consumer<FailedRequest> failures)
       throws TeacherException, InterruptedException {
+    return run(questions, List.of(), labeled, rejected, disagreements, failures);
+  }
+
+  /**
+   * Like {@link #run(List, Consumer, Consumer, Consumer, Consumer)}, where {@code settled} are the
+   * questions earlier rounds kept: a question here that is one of them under the other label is a
+   * conflict the earlier copy wins ({@code label_conflict}).
+   */
+  public LabelResult run(
+      List<Candidate> questions,
+      List<Labeled> settled,
+      Consumer<Labeled> labeled,
+      Consumer<Rejected> rejected,
+      Consumer<Disagreement> disagreements,
+      Consumer<FailedRequest> failures)
+      throws TeacherException, InterruptedException {
     for (Candidate c : questions) {
       if (batches.taxonomy().find(c.category()).isEmpty()) {
         throw new InputException(
@@ -111,13 +168,37 @@ public final class QuestionLabeler {
     }
     LabelRun run = new LabelRun(runner, batches, questions, failures);
     LabelConfig config = batches.config();
+    JuryCounts jury = null;
     if (config.judge()) {
-      new Judging(run, config, batches.prompts(), batches.taxonomy(), parser).judge();
+      Judging judging = new Judging(run, config, batches.prompts(), batches.taxonomy(), parser);
+      if (jurors.isEmpty()) {
+        judging.judge();
+      } else {
+        jury = new Jury(run, config, judging, jurors).judge();
+      }
     }
+    Conflicts.Found conflicts = conflicts(run, config).settle(settled);
     if (config.respond()) {
       new Responding(run, config).respond();
     }
-    return run.emit(labeled, rejected, disagreements);
+    return run.emit(labeled, rejected, disagreements, jury, conflicts);
+  }
+
+  /** The conflict step, with the judges of this run: the teacher, each juror, or none. */
+  private Conflicts conflicts(LabelRun run, LabelConfig config) {
+    List<LabelBatches> judgeBatches = new ArrayList<>();
+    List<RequestRunner> runners = new ArrayList<>();
+    if (config.judge() && jurors.isEmpty()) {
+      judgeBatches.add(batches);
+      runners.add(runner);
+    } else if (config.judge()) {
+      for (Juror j : jurors) {
+        judgeBatches.add(
+            new LabelBatches(j.teacher(), config, batches.prompts(), batches.taxonomy()));
+        runners.add(j.runner());
+      }
+    }
+    return new Conflicts(run, config, dedup, parser, judgeBatches, runners);
   }
 
   /**
@@ -125,6 +206,8 @@ public final class QuestionLabeler {
    * every one, every batched answer could be read and every response passed its checks (so no
    * question is asked again): the first round's estimate of {@code run --dry-run}. Built by the
    * same code as the real requests, so the estimate's input tokens are those of the real prompts.
+   * The judge requests are {@code teacher}'s: with a jury, call it once per judge's config for that
+   * judge's.
    */
   public static Planned planned(
       TeacherConfig teacher,

@@ -75,6 +75,19 @@ public final class ExportStage {
    */
   ExportResult run(
       ExportConfig export, List<Labeled> questions, Path out, List<String> shortCells) {
+    return run(export, questions, out, shortCells, List.of());
+  }
+
+  /**
+   * Like {@link #run(ExportConfig, List, Path, List)}; the card also says how the run's labels were
+   * decided ({@code labelNotes}: conflicts, contrast pairs, a jury's agreement).
+   */
+  ExportResult run(
+      ExportConfig export,
+      List<Labeled> questions,
+      Path out,
+      List<String> shortCells,
+      List<String> labelNotes) {
     ExportResult result =
         new DatasetExporter(
                 export,
@@ -86,7 +99,8 @@ public final class ExportStage {
                     config.dedup(),
                     RuleSet.languages(config.rules()),
                     config.targets(),
-                    shortCells))
+                    shortCells,
+                    labelNotes))
             .write(questions, out);
     LOG.log(
         Level.INFO,

@@ -195,6 +195,7 @@ public final class Pipeline {
       return List.of();
     }
     long judge = label.judge() ? (questions + label.batchSize() - 1) / label.batchSize() : 0;
+    judge *= label.hasJury() ? label.judges().size() : 1; // each judge of a jury asks them all
     long respond =
         label.respond() ? (questions + label.respondBatchSize() - 1) / label.respondBatchSize() : 0;
     return List.of(
@@ -360,13 +361,17 @@ public final class Pipeline {
       return;
     }
     List<String> lines = shortCells.stream().map(RunRecord.ShortCell::describe).toList();
+    LabelDecisions decisions = LabelDecisions.of(log.labelTotals());
+    // Only what happened: a card with nothing to say here stays the one `guardsynth export` writes.
+    List<String> notes = decisions == null || decisions.isEmpty() ? List.of() : decisions.lines();
     StageStep.ofRun(log)
         .run(
             "export",
-            Ids.sha256Hex(export.fingerprint(config.export(), dir.labeled()) + lines),
+            Ids.sha256Hex(export.fingerprint(config.export(), dir.labeled()) + lines + notes),
             dir.dataset().resolve("manifest.json"),
             () -> {
-              ExportResult result = export.run(config.export(), questions, dir.dataset(), lines);
+              ExportResult result =
+                  export.run(config.export(), questions, dir.dataset(), lines, notes);
               return StageStep.Ran.complete(result, null);
             },
             () -> null);

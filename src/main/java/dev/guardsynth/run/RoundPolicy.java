@@ -220,6 +220,13 @@ final class RoundPolicy {
     return out;
   }
 
+  /** Every cell's kept questions, cell by cell in plan order: what the rounds so far settled. */
+  List<Labeled> kept() {
+    List<Labeled> out = new ArrayList<>();
+    cells.values().forEach(s -> out.addAll(s.kept));
+    return out;
+  }
+
   /** Each target of a cell, for the selection of the run folder's labeled questions. */
   int target(Cell cell) {
     CellState s = cells.get(cell);

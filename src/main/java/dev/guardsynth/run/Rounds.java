@@ -112,7 +112,7 @@ final class Rounds {
       run.stop().check();
       Round done;
       try {
-        done = runRound(round, prompts);
+        done = runRound(round, prompts, policy.kept());
       } catch (BudgetExceededException e) {
         if (round == 1) {
           throw e; // no round completed: nothing to export, and an earlier dataset stays
@@ -215,8 +215,11 @@ final class Rounds {
             + ")";
   }
 
-  /** One round's stages, each handing what it wrote to the next. */
-  private Round runRound(int round, List<PromptSpec> prompts)
+  /**
+   * One round's stages, each handing what it wrote to the next; {@code settled} are the questions
+   * earlier rounds kept.
+   */
+  private Round runRound(int round, List<PromptSpec> prompts, List<Labeled> settled)
       throws TeacherException, InterruptedException {
     RunDirectory r = run.dir().round(round);
     StageStep step = StageStep.ofRound(run.log(), round);
@@ -240,7 +243,7 @@ final class Rounds {
     unique.addAll(roundUnique);
     run.stop().check();
     Filtered filtered = filter(step, r, roundUnique);
-    RunFiles.Labels labeled = label(step, r, filtered.kept());
+    RunFiles.Labels labeled = label(step, r, filtered.kept(), settled);
     run.stop().check();
     Map<Cell, Integer> asked = new LinkedHashMap<>();
     prompts.forEach(p -> asked.merge(cellOf(p), p.count(), Integer::sum));
@@ -340,11 +343,12 @@ final class Rounds {
                 Pipeline.readAll(r.rejected(), Rejected.class)));
   }
 
-  private RunFiles.Labels label(StageStep step, RunDirectory r, List<Candidate> kept)
+  private RunFiles.Labels label(
+      StageStep step, RunDirectory r, List<Candidate> kept, List<Labeled> settled)
       throws TeacherException, InterruptedException {
     return step.run(
         "label",
-        label.fingerprint(r.kept()),
+        label.fingerprint(r.kept(), settled),
         r.labeled(),
         () -> {
           List<Labeled> out = new ArrayList<>();
@@ -354,7 +358,13 @@ final class Rounds {
               JsonlWriter disagreements = JsonlWriter.create(r.disagreements())) {
             LabelResult result =
                 label.run(
-                    run.session(), run.dir().responses(), kept, labeled, rejected, disagreements);
+                    run.session(),
+                    run.dir().responses(),
+                    kept,
+                    settled,
+                    labeled,
+                    rejected,
+                    disagreements);
             // With failures (within the tolerance) the next run retries them.
             boolean failed = result.rejectedByReason().containsKey("request_failed");
             return StageStep.Ran.completeWithFailures(

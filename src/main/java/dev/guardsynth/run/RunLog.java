@@ -7,6 +7,7 @@ import dev.guardsynth.data.AtomicFile;
 import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Secrets;
+import dev.guardsynth.label.LabelResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ public final class RunLog {
   private Integer exported;
   private List<RunRecord.ShortCell> shortCells;
   private Boolean targetsMet;
+  private LabelDecisions labels;
   private String stopReason;
   private String finishedAt;
   private RunUsage usage;
@@ -73,6 +75,7 @@ public final class RunLog {
             clock.instant().toString(),
             stages,
             rounds,
+            null,
             null,
             null,
             null,
@@ -223,7 +226,14 @@ public final class RunLog {
     this.exported = exported;
     this.shortCells = List.copyOf(shortCells);
     this.targetsMet = targetsMet;
+    this.labels = LabelDecisions.of(labelTotals());
     save();
+  }
+
+  /** The label stage's counts over every round so far, or null before it ran. */
+  LabelResult labelTotals() {
+    RunRecord.StageEntry label = stages.get("label");
+    return label == null ? null : label.counts(LabelResult.class);
   }
 
   /** Records what the teacher was paid, in total and per exported question, and saves. */
@@ -261,6 +271,7 @@ public final class RunLog {
             exported,
             shortCells,
             targetsMet,
+            labels,
             stopReason,
             finishedAt,
             usage,

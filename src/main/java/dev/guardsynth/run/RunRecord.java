@@ -28,6 +28,8 @@ import java.util.Map;
  * @param cells each cell's outcome; empty until the rounds are over
  * @param exported questions kept within targets; null until the rounds are over
  * @param shortCells the cells short of {@code targets.min_fill}, and why
+ * @param labels how the labels were decided over the rounds (conflicts, contrast pairs, a jury's
+ *     agreement); null until the rounds are over
  * @param stopReason why the run stopped (Ctrl-C or the budget), or null
  */
 public record RunRecord(
@@ -44,6 +46,7 @@ public record RunRecord(
     Integer exported,
     List<ShortCell> shortCells,
     Boolean targetsMet,
+    LabelDecisions labels,
     String stopReason,
     String finishedAt,
     RunUsage usage,

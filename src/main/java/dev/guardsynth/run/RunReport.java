@@ -14,6 +14,8 @@ import java.util.Map;
  *     coverage (empty for a run from before rounds)
  * @param costPerQuestion what each exported question cost, per stage, from run.json; null when the
  *     run has not exported
+ * @param labels how the labels were decided (conflicts, contrast pairs, a jury's agreement), from
+ *     run.json; null before the rounds are over
  */
 public record RunReport(
     String run,
@@ -22,7 +24,8 @@ public record RunReport(
     boolean consistent,
     List<String> problems,
     List<CellOutcome> cells,
-    CostPerQuestion costPerQuestion) {
+    CostPerQuestion costPerQuestion,
+    LabelDecisions labels) {
   public RunReport {
     cells = List.copyOf(cells);
     funnel = List.copyOf(funnel);

@@ -89,6 +89,13 @@ public final class RunReportText {
                 j.agreement() * 100));
       }
     }
+    if (report.labels() != null) {
+      out.append("\nlabels\n");
+      report
+          .labels()
+          .lines()
+          .forEach(l -> out.append("  ").append(l.replace("`", "")).append('\n'));
+    }
     if (!report.cells().isEmpty()) {
       out.append(CellOutcome.renderText(report.cells()));
     }

@@ -202,7 +202,8 @@ public final class RunStats {
         problems.isEmpty(),
         problems,
         runJson.cellsOrEmpty(),
-        runJson.costPerQuestion());
+        runJson.costPerQuestion(),
+        runJson.labels());
   }
 
   private static Map<String, Long> byReason(List<Rejected> rejected) {

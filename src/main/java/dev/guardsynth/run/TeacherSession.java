@@ -66,6 +66,7 @@ public final class TeacherSession implements AutoCloseable {
   private final Function<String, Path> batchState;
   private final Ledger ledger;
   private final double tolerance;
+  private final Map<String, String> env; // where judges' keys are read; null: no judges
 
   /**
    * @param batch the Batch API client in {@code teacher.mode: batch}, else null
@@ -80,7 +81,9 @@ public final class TeacherSession implements AutoCloseable {
       Settings settings,
       Path failures,
       Function<String, Path> batchState,
-      double tolerance) {
+      double tolerance,
+      Map<String, String> env) {
+    this.env = env;
     this.config = config;
     this.tolerance = tolerance;
     this.teacher = teacher;
@@ -124,7 +127,8 @@ public final class TeacherSession implements AutoCloseable {
         settings,
         failures,
         stage -> folder.resolve("batches-" + stage + ".json"),
-        config.failureTolerance());
+        config.failureTolerance(),
+        env);
   }
 
   /**
@@ -138,7 +142,8 @@ public final class TeacherSession implements AutoCloseable {
       Settings settings,
       Path failures,
       double tolerance) {
-    return new TeacherSession(limits, budget, teacher, null, settings, failures, null, tolerance);
+    return new TeacherSession(
+        limits, budget, teacher, null, settings, failures, null, tolerance, null);
   }
 
   @Override
@@ -187,6 +192,63 @@ public final class TeacherSession implements AutoCloseable {
     return new StageRequests(stage, journal, Set.copyOf(ids));
   }
 
+  /**
+   * Opens one judge of a jury ({@code label.judges}) for {@code stage}: its own teacher, from its
+   * own config, and its own {@code journal}, so that no judge's reply answers another's request,
+   * under this session's ledger, budget, stop signal and progress. Its requests that fail for good
+   * are the stage's to record. Close it after the stage.
+   */
+  public JudgeRequests openJudge(String stage, TeacherConfig judge, Path journal) {
+    if (env == null) {
+      throw new IllegalStateException("this session cannot open judges of its own");
+    }
+    return new JudgeRequests(stage, judge, journal);
+  }
+
+  /** A runner for {@code stage} under this session's ledger, budget, stop signal and progress. */
+  private RequestRunner.Builder runnerBuilder(
+      Teacher to, TeacherConfig limits, Journal journal, String stage) {
+    return RequestRunner.builder(to, limits)
+        .journal(journal)
+        .retryBaseDelay(settings.retryBaseDelay())
+        .ledger(ledger)
+        .stage(stage)
+        .stop(settings.stop())
+        .progress(settings.progress())
+        .stopGrace(settings.stopGrace());
+  }
+
+  /** One judge's teacher, journal and runner; see {@link #openJudge}. */
+  public final class JudgeRequests implements AutoCloseable {
+    private final Teacher judgeTeacher;
+    private final Journal journal;
+    private final RequestRunner runner;
+
+    private JudgeRequests(String stage, TeacherConfig judge, Path journalFile) {
+      this.judgeTeacher = Teachers.open(judge, env, null);
+      try {
+        this.journal = Journal.open(journalFile);
+      } catch (RuntimeException e) {
+        judgeTeacher.close();
+        throw e;
+      }
+      this.runner = runnerBuilder(judgeTeacher, judge, journal, stage).build();
+    }
+
+    public RequestRunner runner() {
+      return runner;
+    }
+
+    @Override
+    public void close() {
+      try {
+        journal.close();
+      } finally {
+        judgeTeacher.close();
+      }
+    }
+  }
+
   /** One stage's journal, runner and failures; see {@link #begin}. */
   public final class StageRequests implements AutoCloseable {
     private final String stage;
@@ -199,15 +261,7 @@ public final class TeacherSession implements AutoCloseable {
       this.stage = stage;
       this.ids = ids;
       this.journal = Journal.open(journalFile);
-      RequestRunner.Builder b =
-          RequestRunner.builder(teacher, config)
-              .journal(journal)
-              .retryBaseDelay(settings.retryBaseDelay())
-              .ledger(ledger)
-              .stage(stage)
-              .stop(settings.stop())
-              .progress(settings.progress())
-              .stopGrace(settings.stopGrace());
+      RequestRunner.Builder b = runnerBuilder(teacher, config, journal, stage);
       if (batch != null) {
         b.batch(batch, batchState.apply(stage));
       }

@@ -236,6 +236,10 @@ class QuestionLabelerTest {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 

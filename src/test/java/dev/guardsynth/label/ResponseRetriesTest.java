@@ -136,7 +136,8 @@ class ResponseRetriesTest {
   }
 
   static LabelConfig config(Integer retries, LabelConfig.OnBadResponse onBad) {
-    return new LabelConfig(false, true, null, null, null, null, null, null, retries, onBad);
+    return new LabelConfig(
+        false, true, null, null, null, null, null, null, retries, onBad, null, null, null, null);
   }
 
   record Outcome(LabelResult result, List<Labeled> labeled, List<Rejected> rejected) {}

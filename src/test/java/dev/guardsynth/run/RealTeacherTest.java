@@ -147,7 +147,13 @@ class RealTeacherTest {
         JsonlWriter rejected = JsonlWriter.create(dir.resolve("label_rejected.jsonl"));
         JsonlWriter disagreements = JsonlWriter.create(dir.resolve("disagreements.jsonl"))) {
       return stage.run(
-          session, dir.resolve("responses.jsonl"), questions(), labeled, rejected, disagreements);
+          session,
+          dir.resolve("responses.jsonl"),
+          questions(),
+          List.of(),
+          labeled,
+          rejected,
+          disagreements);
     }
   }
 
