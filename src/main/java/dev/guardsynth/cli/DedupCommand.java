@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code guardsynth dedup}: removes near-duplicate questions. */
 @Command(
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
       "3:interrupted (nothing is written; the index is unchanged)"
     })
 final class DedupCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @ParentCommand GuardsynthCommand root;
 
   @Mixin QuestionsInOut io;
 
@@ -95,7 +96,7 @@ final class DedupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DedupConfig config = settings(common.load().dedup());
+    DedupConfig config = settings(root.common.load().dedup());
     try (JsonlReader<Candidate> reader = StageIo.input(io.in, Candidate.class);
         JsonlWriter uniqueOut = StageIo.output(io.out);
         JsonlWriter duplicatesOut = duplicates == null ? null : JsonlWriter.create(duplicates);

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth export}: writes the fine-tuning dataset with train/validation/test splits. */
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
+  @ParentCommand GuardsynthCommand root;
 
   @Option(
       names = "--in",
@@ -77,7 +77,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuardsynthConfig config = common.load();
+    GuardsynthConfig config = root.common.load();
     ExportConfig e = config.export();
     ExportConfig export;
     try {

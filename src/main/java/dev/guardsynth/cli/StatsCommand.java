@@ -8,10 +8,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth stats}: the funnel of a run and the counts behind the dataset. */
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     })
 final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
+  @ParentCommand GuardsynthCommand root;
 
   @Parameters(
       index = "0",
@@ -43,7 +43,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    common.configureLogging();
+    root.common.configureLogging();
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.write(report) + "\n" : RunReportText.render(report));
