@@ -46,6 +46,11 @@ final class CommonOptions {
       description = "Print the stack trace of an error.")
   boolean stacktrace;
 
+  /** The shared options of the command line {@code spec} belongs to (they live on its root). */
+  static CommonOptions of(CommandSpec spec) {
+    return ((GuardsynthCommand) spec.root().userObject()).common;
+  }
+
   /** Whether {@code --quiet} was given (and checked against {@code -v}). */
   boolean quiet() {
     checkVerbosity();

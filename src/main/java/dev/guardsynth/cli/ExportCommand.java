@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth export}: writes the fine-tuning dataset with train/validation/test splits. */
@@ -29,7 +28,6 @@ import picocli.CommandLine.Spec;
     })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand GuardsynthCommand root;
 
   @Option(
       names = "--in",
@@ -77,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuardsynthConfig config = root.common.load();
+    GuardsynthConfig config = CommonOptions.of(spec).load();
     ExportConfig e = config.export();
     ExportConfig export;
     try {

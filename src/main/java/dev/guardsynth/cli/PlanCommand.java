@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth plan}: expands the taxonomy and rule sets into generation prompts. */
@@ -33,7 +32,6 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:success", "2:bad config, template or --existing file (nothing is written)"})
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand GuardsynthCommand root;
 
   @Option(
       names = {"-o", "--out"},
@@ -52,7 +50,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PromptPlanner planner = PromptPlanner.open(root.common.load());
+    PromptPlanner planner = PromptPlanner.open(CommonOptions.of(spec).load());
     List<PromptSpec> prompts;
     if (existing == null) {
       prompts = planner.plan();

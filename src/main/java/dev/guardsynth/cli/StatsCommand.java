@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth stats}: the funnel of a run and the counts behind the dataset. */
@@ -30,7 +29,6 @@ import picocli.CommandLine.Spec;
     })
 final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand GuardsynthCommand root;
 
   @Parameters(
       index = "0",
@@ -43,7 +41,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    root.common.configureLogging();
+    CommonOptions.of(spec).configureLogging();
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.write(report) + "\n" : RunReportText.render(report));

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code guardsynth taxonomy}: validates the taxonomy file and lists its categories. */
@@ -22,7 +21,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:", "  guardsynth taxonomy --file rules/taxonomy.yaml --json"})
 final class TaxonomyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand GuardsynthCommand root;
 
   @Option(
       names = "--file",
@@ -35,7 +33,7 @@ final class TaxonomyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuardsynthConfig config = root.common.load();
+    GuardsynthConfig config = CommonOptions.of(spec).load();
     Taxonomy taxonomy = TaxonomyReader.read(file != null ? file : Path.of(config.taxonomy()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
