@@ -159,7 +159,7 @@ public final class ConfigLoader {
               + allowed,
           e);
     } catch (JsonMappingException e) {
-      throw new ConfigException(where(file, e) + describe(e, expanded), e);
+      throw new ConfigException(whereValue(file, expanded, e) + describe(e, expanded), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(where(file, e) + "not valid YAML: " + e.getOriginalMessage(), e);
     }
@@ -264,6 +264,40 @@ public final class ConfigLoader {
     }
     return where(file, e);
   }
+
+  /**
+   * Where a bad value is. A record's own check fails once Jackson has read the whole record, so
+   * Jackson's location is the line after its section (the next section's, or the end of the file);
+   * the check's message starts with the key it rejects, so look that key up in the file instead.
+   */
+  private static String whereValue(Path file, String text, JsonMappingException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+      Matcher key = CHECKED_KEY.matcher(iae.getMessage());
+      if (key.lookingAt()) {
+        StringBuilder pointer = new StringBuilder();
+        e.getPath()
+            .forEach(r ->
+                pointer
+                    .append('/')
+                    .append(r.getFieldName() != null ? r.getFieldName() : r.getIndex()));
+        String section = pointer.toString();
+        YamlLocations at = YamlLocations.of(file, text);
+        String valuePointer = section + "/" + key.group(1).replace('.', '/');
+        if (at.has(valuePointer)) {
+          return at.at(valuePointer);
+        }
+      }
+    }
+    return where(file, e);
+  }
+
+  /** The key a record's check names first: {@code unsafe: -5 is not allowed ...}. */
+  private static final Pattern CHECKED_KEY =
+      Pattern.compile("([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*):");
 
   private static String where(Path file, JsonProcessingException e) {
     JsonLocation loc = location(e);

@@ -25,6 +25,12 @@ public record TargetsConfig(
     minFill = Check.range("min_fill", minFill, 1.0, 0.0, 1.0);
     minYield = Check.range("min_yield", minYield, 0.05, 0.0, 1.0);
     maxRounds = Check.intRange("max_rounds", maxRounds, 8, 1, 1000);
+    if (unsafe == 0 && safe == 0) {
+      // Caught here, not after a run has planned nothing and found nothing to export.
+      throw new IllegalArgumentException(
+          "unsafe: 0 and safe: 0 ask for no question at all; set unsafe and/or safe to the"
+              + " questions to export per category and language (such as 20)");
+    }
   }
 
   /** Targets with the default fill, yield and rounds. */

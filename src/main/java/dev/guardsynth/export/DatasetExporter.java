@@ -166,17 +166,34 @@ public final class DatasetExporter {
     return result[0];
   }
 
-  private ExportResult writeFiles(List<Labeled> input, Path datasetDir) {
+  /**
+   * Checks the previous release {@code config} names, if any, as an export would before writing: it
+   * is a complete, unchanged dataset folder of the same format, tasks and categories. A run calls
+   * this before its first paid request; a bad one is an {@link InputException}.
+   */
+  public static void checkPrevious(ExportConfig config, Taxonomy taxonomy) {
+    if (config.previous() != null) {
+      PreviousRelease.read(Path.of(config.previous()), config, taxonomy, recordFiles(config));
+    }
+  }
+
+  /** Every record file the release writes: each task's split files. */
+  private static List<String> recordFiles(ExportConfig config) {
     List<String> recordFiles = new ArrayList<>();
-    for (String task : taskNames()) {
+    for (ExportConfig.Task task : config.tasks()) {
       for (Split split : Split.values()) {
-        recordFiles.add(recordFile(task, split, config.format()));
+        recordFiles.add(recordFile(task.toString(), split, config.format()));
       }
     }
+    return recordFiles;
+  }
+
+  private ExportResult writeFiles(List<Labeled> input, Path datasetDir) {
+    List<String> recordFiles = recordFiles(config);
     PreviousRelease previous =
         config.previous() == null
             ? null
-            : PreviousRelease.read(Path.of(config.previous()), config, recordFiles);
+            : PreviousRelease.read(Path.of(config.previous()), config, taxonomy, recordFiles);
     List<DatasetQuestion> earlier = previous == null ? List.of() : previous.questions();
     Set<String> released = new HashSet<>();
     for (DatasetQuestion q : earlier) {

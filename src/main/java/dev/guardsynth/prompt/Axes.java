@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.guardsynth.config.ConfigException;
 import dev.guardsynth.config.ConfigLoader;
 import dev.guardsynth.config.GuardsynthConfig;
+import dev.guardsynth.config.YamlLocations;
 import dev.guardsynth.data.Label;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.guardsynth.prompt;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The system prompts a trained guard model is given, rendered from the {@code prompts} folder. */
@@ -15,6 +16,12 @@ public final class GuardPrompts {
    */
   public static String detectSystem(Path promptsDir, Taxonomy taxonomy) {
     return PromptTemplate.read(promptsDir.resolve("detect.md"))
+        .require(
+            List.of(
+                PromptTemplate.Needed.of(
+                    "categories",
+                    "the trained guard answers with the id of a category listed there, and"
+                        + " without it the detect records' answers name ids it never saw")))
         .render(Map.of("categories", categoryList(taxonomy)));
   }
 

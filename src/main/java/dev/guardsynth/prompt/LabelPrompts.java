@@ -44,7 +44,21 @@ public record LabelPrompts(
    *     language, and against no checks when none has its language
    */
   public static LabelPrompts read(Path promptsDir, Taxonomy taxonomy, List<RuleSet> ruleSets) {
-    PromptTemplate judge = PromptTemplate.read(promptsDir.resolve("judge.md"));
+    PromptTemplate judge =
+        PromptTemplate.read(promptsDir.resolve("judge.md"))
+            .require(
+                List.of(
+                    PromptTemplate.Needed.of(
+                        "categories", "the judge answers with the id of a category listed there"),
+                    PromptTemplate.Needed.of(
+                        "checks",
+                        "the judge answers the rule set's checks listed there, which reject a"
+                            + " question that breaks a rule (reason rule:<id>)"),
+                    PromptTemplate.Needed.of(
+                        "check_shape",
+                        "it shows the judge the JSON object its checks are answered in, which"
+                            + " the reply parser reads; without it every verdict can come back"
+                            + " unreadable")));
     String categories = GuardPrompts.categoryList(taxonomy);
     Map<String, String> judgeSystems = new LinkedHashMap<>();
     Map<String, RuleSet> byLanguage = new LinkedHashMap<>();

@@ -99,14 +99,32 @@ public final class PromptPlanner {
     }
   }
 
+  /** What a generation template ({@code unsafe.md}, {@code safe.md}) cannot work without. */
+  private static final List<PromptTemplate.Needed> GENERATION_NEEDS =
+      List.of(
+          PromptTemplate.Needed.of(
+              "count",
+              "each prompt asks the teacher for its number of questions (targets.per_call) there,"
+                  + " and without it the teacher writes as many as it likes"),
+          new PromptTemplate.Needed(
+              List.of("category_names", "category", "category_en", "category_id", "description"),
+              "it names the category the questions are about, and without it every cell asks for"
+                  + " the same questions"),
+          PromptTemplate.Needed.of(
+              "rules",
+              "it gives the rule set's rules (the language to write in among them), and without"
+                  + " them the filter drops what comes back in another language"));
+
   /**
    * Reads the taxonomy, axes, rule sets and templates the config names; all errors surface here.
    */
   public static PromptPlanner open(GuardsynthConfig config) {
     Path prompts = Path.of(config.prompts());
     Map<Label, PromptTemplate> templates = new LinkedHashMap<>();
-    templates.put(Label.UNSAFE, PromptTemplate.read(prompts.resolve("unsafe.md")));
-    templates.put(Label.SAFE, PromptTemplate.read(prompts.resolve("safe.md")));
+    templates.put(
+        Label.UNSAFE, PromptTemplate.read(prompts.resolve("unsafe.md")).require(GENERATION_NEEDS));
+    templates.put(
+        Label.SAFE, PromptTemplate.read(prompts.resolve("safe.md")).require(GENERATION_NEEDS));
     return new PromptPlanner(
         TaxonomyReader.read(Path.of(config.taxonomy())),
         config.rules().stream().map(r -> RuleSet.read(Path.of(r))).toList(),

@@ -90,13 +90,12 @@ public final class Pipeline {
 
   /** Runs all stages; returns the run's record as written to {@code run.json}. */
   public RunRecord run() throws TeacherException, InterruptedException {
-    // Everything that can be wrong with the config is found before the first paid request.
-    PromptPlanner planner = PromptPlanner.open(config);
-    RoundPlanner rounds = RoundPlanner.of(planner);
-    Taxonomy taxonomy = planner.taxonomy();
-    QuestionFilter filter = QuestionFilter.open(config.filters());
-    LabelStage label = LabelStage.open(config, taxonomy);
-    ExportStage export = ExportStage.open(config, taxonomy);
+    // Everything that can be wrong with the input is found before the first paid request.
+    Preflight checked = Preflight.check(config, dir);
+    RoundPlanner rounds = RoundPlanner.of(checked.planner());
+    QuestionFilter filter = checked.filter();
+    LabelStage label = checked.label();
+    ExportStage export = checked.export();
     try (TeacherSession session =
             TeacherSession.open(
                 config.teacher(),
@@ -107,6 +106,7 @@ public final class Pipeline {
                 dir.failures());
         RunLock lock = RunLock.acquire(dir.root(), options.clock())) {
       createDirectory();
+      Preflight.repairJournal(dir);
       RunLog log = RunLog.open(dir.runJson(), config, options.clock());
       try {
         Rounds.Outcome outcome =
@@ -206,10 +206,12 @@ public final class Pipeline {
    * cost against the budget.
    */
   public RunPlan dryRun() {
-    PromptPlanner planner = PromptPlanner.open(config);
+    PromptPlanner planner = Preflight.check(config, dir).planner();
+    List<String> damaged = Preflight.checkWithoutRunning(config, dir);
     List<PromptSpec> prompts = planner.plan();
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
-    List<String> notes = labelNote(questions);
+    List<String> notes = new ArrayList<>(labelNote(questions));
+    notes.addAll(damaged);
     RunPlan plan =
         RunPlan.estimate(
             config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);

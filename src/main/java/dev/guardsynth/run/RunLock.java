@@ -1,6 +1,7 @@
 package dev.guardsynth.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.guardsynth.data.FileErrors;
 import dev.guardsynth.data.InputException;
 import dev.guardsynth.data.Json;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -90,6 +94,17 @@ public final class RunLock implements AutoCloseable {
               ProcessHandle.current().info().startInstant().orElse(Instant.now(clock)).toString());
       write(channel, Json.write(me) + "\n");
       return new RunLock(channel, lock);
+    } catch (AccessDeniedException | FileAlreadyExistsException | NotDirectoryException e) {
+      // The folder cannot be written or is not one: a usage problem with its fix, not a failure.
+      close(channel);
+      throw new InputException(
+          file
+              + ": cannot take the run's lock ("
+              + FileErrors.reason(e)
+              + "); make the run folder "
+              + folder
+              + " a folder you can write, or name the run otherwise (--run-name NAME)",
+          e);
     } catch (IOException e) {
       close(channel);
       throw new UncheckedIOException("locking " + file, e);

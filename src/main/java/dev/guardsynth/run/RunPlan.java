@@ -141,7 +141,7 @@ public record RunPlan(
     long sendTokens = 0;
     double sendCost = 0;
     for (StageRequests s : stages) {
-      Journal journal = Files.exists(s.journal()) ? Journal.open(s.journal()) : null;
+      Journal journal = Files.exists(s.journal()) ? Journal.read(s.journal()) : null;
       // replies with usage, their output tokens, their input tokens, their cached input tokens
       long[] observed = new long[4];
       if (journal != null) {

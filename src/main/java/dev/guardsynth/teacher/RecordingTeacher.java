@@ -9,7 +9,7 @@ public final class RecordingTeacher implements Teacher.Wrapper {
 
   public RecordingTeacher(Teacher inner, Path cassette) {
     this.inner = inner;
-    this.cassette = Journal.open(cassette);
+    this.cassette = Journal.record(cassette);
   }
 
   @Override

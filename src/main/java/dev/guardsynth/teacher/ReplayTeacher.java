@@ -16,7 +16,7 @@ public final class ReplayTeacher implements Teacher {
       throw new ConfigException(
           cassette + ": no such cassette; record one with --record FILE or fix teacher.cassette");
     }
-    this.cassette = Journal.open(cassette);
+    this.cassette = Journal.replay(cassette);
   }
 
   @Override
@@ -34,8 +34,21 @@ public final class ReplayTeacher implements Teacher {
                     + request.model()
                     + "', sample "
                     + request.sample()
-                    + "); the prompts or teacher settings changed since it was recorded:"
-                    + " record it again against a live teacher with --record"));
+                    + "); "
+                    + whyMissing()
+                    + ": record it again against a live teacher with --record"));
+  }
+
+  /** Why a request may be missing: a cassette cut short says so; otherwise either cause. */
+  private String whyMissing() {
+    if (cassette.cutShortLine() > 0) {
+      return "the cassette is cut short (line "
+          + cassette.cutShortLine()
+          + " ends without a newline, as a recording stopped or a copy cut off leaves it), so"
+          + " the replies recorded after that line are missing";
+    }
+    return "the prompts or teacher settings changed since it was recorded, or the recording"
+        + " stopped before this request";
   }
 
   @Override

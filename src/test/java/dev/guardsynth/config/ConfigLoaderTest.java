@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -40,6 +42,35 @@ class ConfigLoaderTest {
         e.getMessage()
             .contains("teacher.concurrency: -4 is not allowed; use a whole number from 1 to 256"),
         e.getMessage());
+  }
+
+  /**
+   * A range error names the line of the value itself, not where Jackson finished reading its
+   * section (the next section's line, or the end of the file); #20.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "targets.unsafe: -5 before another section|"
+            + "name: x\\ntargets:\\n  unsafe: -5\\n  safe: 10\\nteacher:\\n  model: m\\n|3:3|"
+            + "targets.unsafe: -5 is not allowed",
+        "the last key of the last section|"
+            + "name: x\\nteacher:\\n  model: m\\n  concurrency: 0\\n\\n# end\\n|4:3|"
+            + "teacher.concurrency: 0 is not allowed",
+        "a flow mapping|"
+            + "name: x\\ntargets: {unsafe: 4, safe: 4, min_fill: 1.5}\\nteacher: {model: m}\\n|2:31|"
+            + "targets.min_fill: 1.5 is not allowed",
+        "targets that ask for nothing|"
+            + "name: x\\ntargets:\\n  unsafe: 0\\n  safe: 0\\nexport:\\n  seed: 1\\n|3:3|"
+            + "targets.unsafe: 0 and safe: 0 ask for no question at all"
+      })
+  void aValueOutOfRangeIsReportedAtItsOwnLine(
+      String name, String yaml, String lineCol, String message) throws Exception {
+    Path file = write(yaml.replace("\\n", "\n"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertTrue(e.getMessage().startsWith(file + ":" + lineCol + ": " + message), e.getMessage());
   }
 
   @Test

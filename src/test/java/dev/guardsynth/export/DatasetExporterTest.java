@@ -363,7 +363,7 @@ class DatasetExporterTest {
             InputException.class,
             () ->
                 release("flat", SPLITS, dir.resolve("none")).write(List.of(q), dir.resolve("r3")));
-    assertTrue(format.getMessage().contains("no manifest.json"), format.getMessage());
+    assertTrue(format.getMessage().contains("none: no such folder"), format.getMessage());
   }
 
   /** Exact Jaccard similarity of two gram sets, measured here independently of the exporter. */

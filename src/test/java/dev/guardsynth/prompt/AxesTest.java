@@ -108,6 +108,8 @@ class AxesTest {
     assertTrue(
         share.contains("axes[0].share: 1.5 is not allowed; use a number above 0 and at most 1"),
         share);
+    // At the share's own line (4), not at the end of the file, where the axis was read (#20).
+    assertTrue(share.startsWith(dir.resolve("axes.yaml") + ":4:5: "), share);
   }
 
   @Test

@@ -40,6 +40,17 @@ class RunLockTest {
   }
 
   @Test
+  void aRunFolderThatIsAFileIsBadInputNamingTheFix() throws Exception {
+    // Preflight refuses this first; the lock says the same if the file appears in between.
+    Path taken = Files.writeString(dir.resolve("taken"), "a file\n");
+    InputException e =
+        assertThrows(InputException.class, () -> RunLock.acquire(taken, Clock.systemUTC()));
+    assertTrue(
+        e.getMessage().startsWith(taken.resolve(RunLock.FILE) + ": cannot take"), e.getMessage());
+    assertTrue(e.getMessage().contains("--run-name"), e.getMessage());
+  }
+
+  @Test
   void aLockLeftByADeadProcessIsTakenOver() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();

@@ -1,10 +1,9 @@
-package dev.guardsynth.prompt;
+package dev.guardsynth.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.guardsynth.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,7 +15,7 @@ import java.util.Map;
  * own checks where it stopped reading the record, which in block YAML is the line of the next item;
  * this walks the tokens once and keeps where each one began. Immutable.
  */
-final class YamlLocations {
+public final class YamlLocations {
   private final Path file;
   private final Map<String, JsonLocation> starts;
 
@@ -29,7 +28,7 @@ final class YamlLocations {
    * The locations in {@code text}, the contents of {@code file}; none when it cannot be parsed
    * (reading it into records has then failed already, with its own located message).
    */
-  static YamlLocations of(Path file, String text) {
+  public static YamlLocations of(Path file, String text) {
     Map<String, JsonLocation> starts = new HashMap<>();
     try (JsonParser p = ConfigLoader.YAML.getFactory().createParser(text)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -45,11 +44,17 @@ final class YamlLocations {
     return new YamlLocations(file, starts);
   }
 
+  /** Whether the file has a key or list item at {@code pointer}. */
+  public boolean has(String pointer) {
+    JsonLocation loc = starts.get(pointer);
+    return loc != null && loc.getLineNr() > 0;
+  }
+
   /**
    * {@code file:line:col: } for the first of {@code pointers} the file has (the most precise
    * first), or {@code file: } when it has none of them.
    */
-  String at(String... pointers) {
+  public String at(String... pointers) {
     for (String pointer : pointers) {
       JsonLocation loc = starts.get(pointer);
       if (loc != null && loc.getLineNr() > 0) {
