@@ -2,6 +2,7 @@ package dev.guardsynth.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -24,6 +25,19 @@ public final class Json {
   /** Lenient reader for records from other tools: unknown keys are ignored, not errors. */
   public static final ObjectMapper LENIENT =
       MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /**
+   * Reader for JSON as models write it in replies: trailing commas, single quotes (Python-style),
+   * unquoted keys and comments read as meant. Both the generate and the label stage's reply readers
+   * use it.
+   */
+  public static final ObjectMapper RELAXED =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .build();
 
   /** One line of JSON for {@code value}. */
   public static String write(Object value) {

@@ -3,14 +3,12 @@ package dev.guardsynth.doctor;
 import dev.guardsynth.data.Candidate;
 import dev.guardsynth.data.Cell;
 import dev.guardsynth.data.Secrets;
-import dev.guardsynth.data.Source;
 import dev.guardsynth.doctor.DoctorReport.Generate;
 import dev.guardsynth.doctor.DoctorReport.GenerateProbe;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.filter.Verdict;
 import dev.guardsynth.generate.ParsedReply;
 import dev.guardsynth.generate.QuestionGenerator;
-import dev.guardsynth.generate.ReplyParser;
 import dev.guardsynth.prompt.PromptSpec;
 import dev.guardsynth.teacher.TeacherException;
 import dev.guardsynth.teacher.TeacherReply;
@@ -27,10 +25,10 @@ import java.util.TreeMap;
 /**
  * The generate probe: one real generation prompt per probed cell ({@link ProbePlan}), planned by
  * the prompt planner as round 1 would plan it, sent as {@link QuestionGenerator#request} builds it,
- * each reply read by the generate stage's {@link ReplyParser}, exact repeats dropped and the rest
- * kept or not by the real {@link QuestionFilter}. It fails on a refusal, on a reply with no
- * question in it, when most of a rule set's questions are in another language, or when the filter
- * keeps none of them.
+ * each reply read by the generate stage's reader ({@link QuestionGenerator#read}), exact repeats
+ * dropped and the rest kept or not by the real {@link QuestionFilter}. It fails on a refusal, on a
+ * reply with no question in it, when most of a rule set's questions are in another language, or
+ * when the filter keeps none of them.
  */
 final class GenerateCheck {
   private final ProbeRun run;
@@ -46,13 +44,12 @@ final class GenerateCheck {
     List<TeacherRequest> requests =
         prompts.stream().map(p -> QuestionGenerator.request(p, run.teacherConfig)).toList();
     GenerateProbe[] probes = new GenerateProbe[prompts.size()];
-    ReplyParser parser = new ReplyParser();
     Set<String> seen = new HashSet<>();
     TeacherException fatal =
         run.send(
             "generate",
             requests,
-            (i, reply) -> probes[i] = read(prompts.get(i), reply, parser, seen),
+            (i, reply) -> probes[i] = read(prompts.get(i), reply, seen),
             (i, failure) -> probes[i] = failed(prompts.get(i), failure.message()));
     for (int i = 0; i < probes.length; i++) {
       if (probes[i] == null) { // not sent: a wrong key or a cassette without it stopped them all
@@ -66,20 +63,12 @@ final class GenerateCheck {
   }
 
   /** One generation reply, parsed, repeats dropped and filtered as the run would. */
-  private GenerateProbe read(
-      PromptSpec prompt, TeacherReply reply, ReplyParser parser, Set<String> seen) {
+  private GenerateProbe read(PromptSpec prompt, TeacherReply reply, Set<String> seen) {
     Cell cell = ProbeRun.cellOf(prompt);
-    ParsedReply parsed = parser.parse(reply.text());
+    ParsedReply parsed = QuestionGenerator.read(prompt, reply);
     List<Candidate> candidates = new ArrayList<>();
-    for (int q = 0; q < parsed.questions().size(); q++) {
-      Candidate c =
-          Candidate.of(
-              parsed.questions().get(q),
-              prompt.label(),
-              prompt.category(),
-              prompt.group(),
-              prompt.language(),
-              new Source(prompt.id(), reply.model(), q, prompt.axes(), prompt.round()));
+    for (int q = 0; q < parsed.items().size(); q++) {
+      Candidate c = QuestionGenerator.candidate(prompt, reply, parsed, q);
       if (seen.add(c.id())) {
         candidates.add(c);
       }

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param failed prompts whose request failed for good (after retries); they have no candidates
  * @param truncated replies the token limit cut, whose last, unfinished item was dropped
  * @param thinkBlocks replies whose thinking block was dropped before they were read
+ * @param attachedNotes texts the teacher attached to its questions (translations, echoed tags,
+ *     explanations, topic lead-ins, sub-bullets), kept aside as the candidates' {@code
+ *     source.note}; not items, so not in {@code returned}
  */
 public record GenerateResult(
     int requests,
@@ -27,4 +30,5 @@ public record GenerateResult(
     Map<String, Long> refusalsByCategory,
     int failed,
     long truncated,
-    long thinkBlocks) {}
+    long thinkBlocks,
+    long attachedNotes) {}

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 public final class QuestionGenerator {
   private final RequestRunner runner;
   private final TeacherConfig config;
-  private final ReplyParser parser = new ReplyParser();
+  private static final ReplyParser PARSER = new ReplyParser();
 
   public QuestionGenerator(RequestRunner runner, TeacherConfig config) {
     this.runner = runner;
@@ -41,6 +41,31 @@ public final class QuestionGenerator {
         config.temperature(),
         config.maxTokens(),
         prompt.sample());
+  }
+
+  /**
+   * What the stage reads in {@code reply} to {@code prompt}: the prompt's label says whether a
+   * refusal handing back safe questions refuses it, the reply whether the token limit cut it, and
+   * the prompt's text which items and tags are its own words echoed.
+   */
+  public static ParsedReply read(PromptSpec prompt, TeacherReply reply) {
+    StringBuilder asked = new StringBuilder();
+    prompt.messages().forEach(m -> asked.append(m.content()).append('\n'));
+    return PARSER.parse(
+        reply.text(), prompt.label() == Label.UNSAFE, reply.truncated(), asked.toString());
+  }
+
+  /** The candidate that question {@code q} of {@code parsed}, the reply to {@code prompt}, is. */
+  public static Candidate candidate(
+      PromptSpec prompt, TeacherReply reply, ParsedReply parsed, int q) {
+    ParsedReply.Question question = parsed.items().get(q);
+    return Candidate.of(
+        question.text(),
+        prompt.label(),
+        prompt.category(),
+        prompt.group(),
+        prompt.language(),
+        new Source(prompt.id(), reply.model(), q, prompt.axes(), prompt.round(), question.note()));
   }
 
   /** Runs the stage; the first prompt that fails for good stops it with its exception. */
@@ -69,7 +94,7 @@ public final class QuestionGenerator {
           int fromJournal;
           int failed;
           long returned, questions, candidates, duplicates, refusals, unparseable, truncated;
-          long thinkBlocks;
+          long thinkBlocks, attachedNotes;
           Usage usage = Usage.ZERO;
           final TreeMap<String, Long> refusalsByCategory = new TreeMap<>();
         };
@@ -84,11 +109,11 @@ public final class QuestionGenerator {
               counts.fromJournal++;
             }
             counts.usage = counts.usage.plus(reply.usage());
-            ParsedReply parsed =
-                parser.parse(reply.text(), prompt.label() == Label.UNSAFE, reply.truncated());
+            ParsedReply parsed = read(prompt, reply);
             counts.returned += parsed.returned();
             counts.unparseable += parsed.unparseable();
             counts.truncated += parsed.truncated();
+            counts.attachedNotes += parsed.attachedNotes();
             if (parsed.thinkBlock()) {
               counts.thinkBlocks++;
             }
@@ -96,17 +121,9 @@ public final class QuestionGenerator {
               counts.refusals++;
               counts.refusalsByCategory.merge(prompt.category(), 1L, Long::sum);
             }
-            List<String> questions = parsed.questions();
-            for (int q = 0; q < questions.size(); q++) {
+            for (int q = 0; q < parsed.items().size(); q++) {
               counts.questions++;
-              Candidate candidate =
-                  Candidate.of(
-                      questions.get(q),
-                      prompt.label(),
-                      prompt.category(),
-                      prompt.group(),
-                      prompt.language(),
-                      new Source(prompt.id(), reply.model(), q, prompt.axes(), prompt.round()));
+              Candidate candidate = candidate(prompt, reply, parsed, q);
               if (seen.add(candidate.id())) {
                 counts.candidates++;
                 out.accept(candidate);
@@ -138,6 +155,7 @@ public final class QuestionGenerator {
         Map.copyOf(counts.refusalsByCategory),
         counts.failed,
         counts.truncated,
-        counts.thinkBlocks);
+        counts.thinkBlocks,
+        counts.attachedNotes);
   }
 }

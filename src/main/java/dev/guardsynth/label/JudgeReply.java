@@ -11,10 +11,18 @@ public sealed interface JudgeReply permits JudgeReply.Parsed, JudgeReply.Unparse
   /**
    * @param category a category id of the taxonomy
    * @param violated ids of the rule checks the judge answered "yes" (broken), in rule-set order
+   * @param unanswered ids of the rule checks the judge left out or answered neither yes nor no, in
+   *     rule-set order: counted, never a reason to throw the verdict's label away
    */
-  record Parsed(Label label, String category, List<String> violated) implements JudgeReply {
+  record Parsed(Label label, String category, List<String> violated, List<String> unanswered)
+      implements JudgeReply {
     public Parsed {
       violated = List.copyOf(violated);
+      unanswered = List.copyOf(unanswered);
+    }
+
+    public Parsed(Label label, String category, List<String> violated) {
+      this(label, category, violated, List.of());
     }
 
     Parsed(Label label, String category) {

@@ -2,10 +2,13 @@ package dev.guardsynth.label;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.data.Label;
 import dev.guardsynth.taxonomy.Category;
 import dev.guardsynth.taxonomy.Taxonomy;
+import dev.guardsynth.text.MarkdownTable;
 import dev.guardsynth.text.ThinkBlocks;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,14 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the label stage's replies: a judge's verdicts and a safeguard writer's responses, one per
  * question id. With structured output the reply is exactly the schema's JSON; without it, real
- * models wrap the JSON in code fences or a sentence, drop the wrapping object, write a category's
- * name where its id was asked for, or answer "yes" for true, so the parser takes the outermost JSON
- * in the reply, finds the list of items wherever it is, and accepts a category's id or any of its
- * names, in any case. Thread-safe.
+ * models wrap the JSON in code fences or a sentence, think aloud first, drop the wrapping object,
+ * write keys in another case, trailing commas, single quotes or Python's True, a category's name
+ * where its id was asked for ({@code id (name)}, {@code id: name}), rule checks flattened into the
+ * verdict or left out, "yes" for true, or a markdown table instead of JSON; so the parser drops the
+ * thinking, takes the outermost JSON in the reply (else its table), finds the list of items
+ * wherever it is, accepts a category's id or any of its names in any case, and counts a rule check
+ * it cannot find as unanswered without throwing the verdict's label away. Thread-safe.
  */
 final class JudgeReplyParser {
   private final Map<String, String> categoryIds = new HashMap<>();
@@ -91,14 +99,15 @@ final class JudgeReplyParser {
     boolean isArray = array >= 0 && (object < 0 || array < object);
     int open = isArray ? array : object;
     int close = reply.lastIndexOf(isArray ? ']' : '}');
-    if (open < 0 || close < open) {
-      return new Items(Map.of(), "no JSON object in the reply: " + start(reply), true);
+    boolean hasJson = open >= 0 && close > open;
+    JsonNode root = hasJson ? read(reply.substring(open, close + 1)) : null;
+    if (root == null) {
+      root = table(reply, itemField); // a markdown table of the items, when the reply has one
     }
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(reply.substring(open, close + 1));
-    } catch (JsonProcessingException e) {
-      return new Items(Map.of(), "not valid JSON: " + start(reply), false);
+    if (root == null) {
+      return hasJson
+          ? new Items(Map.of(), "not valid JSON: " + start(reply), false)
+          : new Items(Map.of(), "no JSON object in the reply: " + start(reply), true);
     }
     List<JsonNode> list = new ArrayList<>();
     if (root.isArray()) {
@@ -132,6 +141,56 @@ final class JudgeReplyParser {
     return new Items(byId, null, false);
   }
 
+  private static final Pattern PYTHON_LITERAL =
+      Pattern.compile("(?<=[:\\[,]\\s{0,4})(True|False|None)\\b");
+
+  /**
+   * {@code json} read as models write it: trailing commas, single quotes and, failing that,
+   * Python's {@code True}/{@code False}/{@code None}; null when it is not JSON even so.
+   */
+  private static JsonNode read(String json) {
+    try {
+      return Json.RELAXED.readTree(json);
+    } catch (JsonProcessingException e) {
+      Matcher m = PYTHON_LITERAL.matcher(json);
+      String repaired =
+          m.replaceAll(r ->
+              switch (r.group(1)) {
+                case "True" -> "true";
+                case "False" -> "false";
+                default -> "null";
+              });
+      try {
+        return repaired.equals(json) ? null : Json.RELAXED.readTree(repaired);
+      } catch (JsonProcessingException stillNot) {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The first markdown table in {@code reply} as a list of items, one per row, keyed by the header
+   * cells in lower case ({@code | id | label | category | celebrity |}); null when the reply has no
+   * table or its table has no {@code itemField} column (so a response that holds a table of its own
+   * is not read as one).
+   */
+  private static JsonNode table(String reply, String itemField) {
+    MarkdownTable t = MarkdownTable.find(List.of(reply.split("\\R")));
+    if (t == null || t.column(itemField) < 0) {
+      return null;
+    }
+    ArrayNode rows = Json.MAPPER.createArrayNode();
+    for (int r = 0; r < t.rows().size(); r++) {
+      ObjectNode row = rows.addObject();
+      for (int c = 0; c < t.header().size(); c++) {
+        String key = t.header().get(c).replace("*", "").replace("`", "").strip();
+        row.put(
+            key.toLowerCase(Locale.ROOT), t.cell(r, c).replace("**", "").replace("`", "").strip());
+      }
+    }
+    return rows;
+  }
+
   private JudgeReply verdict(JsonNode node, List<String> checks, String reply) {
     String label = get(node, "label").asText("");
     String category = get(node, "category").asText("");
@@ -148,18 +207,19 @@ final class JudgeReplyParser {
           "category '" + category + "' is not in the taxonomy: " + start(reply));
     }
     List<String> violated = new ArrayList<>();
+    List<String> unanswered = new ArrayList<>();
     JsonNode answers = get(node, "checks");
     for (String check : checks) {
-      Boolean yes = yes(get(answers, check));
+      JsonNode answer = answer(answers, check);
+      // Checks flattened into the verdict ({"label": …, "celebrity": false}) are read there.
+      Boolean yes = yes(answer.isMissingNode() ? get(node, check) : answer);
       if (yes == null) {
-        return new JudgeReply.Unparseable(
-            "rule check '" + check + "' not answered true or false: " + start(reply));
-      }
-      if (yes) {
+        unanswered.add(check);
+      } else if (yes) {
         violated.add(check);
       }
     }
-    return new JudgeReply.Parsed(parsed, id, violated);
+    return new JudgeReply.Parsed(parsed, id, violated, unanswered);
   }
 
   /** {@code node}'s field {@code name} in any case, or a missing node. */
@@ -194,14 +254,34 @@ final class JudgeReplyParser {
     return null;
   }
 
+  /**
+   * The answer to {@code check} in a verdict's checks: an object keyed by check id, or a list of
+   * {@code {"id": check, "answer": …}} objects; a missing node when it has none.
+   */
+  private static JsonNode answer(JsonNode answers, String check) {
+    if (!answers.isArray()) {
+      return get(answers, check);
+    }
+    for (JsonNode a : answers) {
+      if ((get(a, "id").asText("") + get(a, "check").asText("")).strip().equalsIgnoreCase(check)) {
+        for (String field : List.of("answer", "value", "violated", "result")) {
+          if (!get(a, field).isMissingNode()) {
+            return get(a, field);
+          }
+        }
+      }
+    }
+    return get(answers, check);
+  }
+
   /** true, false, or null when {@code answer} is neither a boolean nor yes/no/true/false text. */
   private static Boolean yes(JsonNode answer) {
     if (answer.isBoolean()) {
       return answer.booleanValue();
     }
     return switch (answer.asText("").strip().toLowerCase(Locale.ROOT)) {
-      case "true", "yes" -> true;
-      case "false", "no" -> false;
+      case "true", "yes", "y", "예", "네" -> true;
+      case "false", "no", "n", "아니오", "아니요", "아니" -> false;
       default -> null;
     };
   }

@@ -77,6 +77,7 @@ record Judging(
     Candidate c = f.question();
     boolean agrees = p.label() == c.label() && p.category().equals(c.category());
     run.counts.judged(c.category(), agrees);
+    run.counts.unansweredChecks += p.unanswered().size();
     if (!p.violated().isEmpty()) {
       // A broken rule rejects the question whatever its label: it is not what the rule set
       // asked for, and relabeling cannot fix that.

@@ -2,6 +2,7 @@ package dev.guardsynth.label;
 
 import dev.guardsynth.teacher.RequestRunner;
 import dev.guardsynth.teacher.Usage;
+import dev.guardsynth.text.ThinkBlocks;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,16 +20,24 @@ final class LabelCounts {
   long respondRetries;
   long responsesRepaired;
   long detectOnly;
+  long unansweredChecks;
+  private long thinkBlocks;
+  private long truncated;
   private long requests;
   private long fromJournal;
   private Usage usage = Usage.ZERO;
   private final Map<String, LabelResult.Agreement> byCategory = new HashMap<>();
 
-  /** Counts one answered request, new or from the journal, and what it cost. */
+  /**
+   * Counts one answered request, new or from the journal, what it cost and what its format cost: a
+   * thinking block dropped before it was read, a cut by the token limit.
+   */
   void answered(RequestRunner.Answer answer) {
     requests++;
     fromJournal += answer.fromJournal() ? 1 : 0;
     usage = usage.plus(answer.reply().usage());
+    thinkBlocks += ThinkBlocks.strip(answer.reply().text()).found() ? 1 : 0;
+    truncated += answer.reply().truncated() ? 1 : 0;
   }
 
   /** Counts a verdict on a question of {@code category}. */
@@ -64,6 +73,9 @@ final class LabelCounts {
         respondRetries,
         responsesRepaired,
         detectOnly,
+        unansweredChecks,
+        thinkBlocks,
+        truncated,
         requests,
         fromJournal,
         usage,

@@ -23,6 +23,11 @@ import java.util.TreeMap;
  * @param responsesRepaired questions kept with a response that only such a retry gave
  * @param detectOnly questions kept without a response ({@code label.on_bad_response: detect_only}),
  *     which export writes to the detect task alone
+ * @param unansweredChecks rule checks a verdict left out or answered neither yes nor no (the
+ *     verdict's label and category are kept; the check is taken as not broken)
+ * @param thinkBlocks judge and respond replies whose thinking block was dropped before reading
+ * @param truncated judge and respond replies the token limit cut (their cut items are asked again
+ *     alone, as any unreadable one)
  * @param agreementByCategory judge outcomes per intended category
  */
 public record LabelResult(
@@ -38,6 +43,9 @@ public record LabelResult(
     long respondRetries,
     long responsesRepaired,
     long detectOnly,
+    long unansweredChecks,
+    long thinkBlocks,
+    long truncated,
     long requests,
     long fromJournal,
     Usage usage,

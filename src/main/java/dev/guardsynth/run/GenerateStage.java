@@ -54,14 +54,18 @@ public final class GenerateStage {
     LOG.log(
         Level.INFO,
         "generate: {0} requests ({1} from the journal, {2} failed), {3} candidates, {4} exact"
-            + " duplicates, {5} refusals, {6} unparseable lines",
+            + " duplicates, {5} refusals, {6} unparseable lines, {7} cut items; {8} thinking"
+            + " blocks dropped, {9} attached notes set aside",
         result.requests(),
         result.fromJournal(),
         result.failed(),
         result.candidates(),
         result.exactDuplicates(),
         result.refusals(),
-        result.unparseable());
+        result.unparseable(),
+        result.truncated(),
+        result.thinkBlocks(),
+        result.attachedNotes());
     return result;
   }
 

@@ -10,6 +10,7 @@ import dev.guardsynth.data.Labeled;
 import dev.guardsynth.export.ExportResult;
 import dev.guardsynth.filter.QuestionFilter;
 import dev.guardsynth.generate.QuestionGenerator;
+import dev.guardsynth.generate.ReplyLength;
 import dev.guardsynth.label.QuestionLabeler;
 import dev.guardsynth.prompt.LabelPrompts;
 import dev.guardsynth.prompt.PromptPlanner;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code guardsynth run}: drives every stage over one run directory, {@code output/<name>/}. A
@@ -96,6 +98,9 @@ public final class Pipeline {
     QuestionFilter filter = checked.filter();
     LabelStage label = checked.label();
     ExportStage export = checked.export();
+    Map<String, Integer> asked = new LinkedHashMap<>();
+    checked.planner().cells().forEach(c -> asked.put(c.language(), checked.planner().perCall()));
+    maxTokensWarning(asked).ifPresent(w -> LOG.log(Level.WARNING, w));
     try (TeacherSession session =
             TeacherSession.open(
                 config.teacher(),
@@ -178,6 +183,14 @@ public final class Pipeline {
     return CostPerQuestion.of(byStage, exported.questions());
   }
 
+  /**
+   * The warning {@link ReplyLength} gives when {@code teacher.max_tokens} is too small for the most
+   * questions a prompt asks for in each language.
+   */
+  private Optional<String> maxTokensWarning(Map<String, Integer> mostPerLanguage) {
+    return ReplyLength.warning(mostPerLanguage, config.teacher().maxTokens());
+  }
+
   /** The dry run's note on the label stage, whose requests depend on what survives the filter. */
   private List<String> labelNote(int questions) {
     LabelConfig label = config.label();
@@ -212,6 +225,9 @@ public final class Pipeline {
     int questions = prompts.stream().mapToInt(PromptSpec::count).sum();
     List<String> notes = new ArrayList<>(labelNote(questions));
     notes.addAll(damaged);
+    Map<String, Integer> asked = new LinkedHashMap<>();
+    prompts.forEach(p -> asked.merge(p.language(), p.count(), Math::max));
+    maxTokensWarning(asked).ifPresent(w -> notes.add("warning: " + w));
     RunPlan plan =
         RunPlan.estimate(
             config, dir, List.of(RunPlan.StageRequests.generate(prompts, config, dir)), notes);

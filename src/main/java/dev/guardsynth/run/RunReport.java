@@ -36,6 +36,10 @@ public record RunReport(
    * @param dropped questions dropped per reason (an unmodifiable copy: see RunStats)
    * @param ran whether the stage's output is in the run directory
    * @param note how the numbers were found, when not the obvious way
+   * @param teacherFormat what the teacher's reply format cost besides the drops, from run.json
+   *     (generate: {@code think_block} replies, {@code attached_note}s kept aside; label: {@code
+   *     think_block} and {@code truncated} replies, {@code unanswered_check}s); not questions, so
+   *     outside the sum; empty for other stages
    */
   public record Step(
       String stage,
@@ -44,7 +48,12 @@ public record RunReport(
       Map<String, Long> dropped,
       boolean ran,
       boolean addsUp,
-      String note) {}
+      String note,
+      Map<String, Long> teacherFormat) {
+    public Step {
+      teacherFormat = teacherFormat == null ? Map.of() : Map.copyOf(teacherFormat);
+    }
+  }
 
   /**
    * One category's row.

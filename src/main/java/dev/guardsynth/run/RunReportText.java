@@ -33,6 +33,14 @@ public final class RunReportText {
               out.append(String.format(Locale.ROOT, "             -%-6d %s%n", n, reason));
             }
           });
+      // Not questions, so not in the sum: what the teacher's reply format cost on the way.
+      new TreeMap<>(s.teacherFormat())
+          .forEach((what, n) -> {
+            if (n > 0) {
+              out.append(
+                  String.format(Locale.ROOT, "              %-6d %s (teacher format)%n", n, what));
+            }
+          });
     }
     out.append("\ncategory × label              candidates        labeled\n");
     out.append("                              unsafe   safe     unsafe   safe\n");

@@ -43,11 +43,25 @@ public final class RunStats {
       long unparseable,
       long exactDuplicates,
       Map<String, Long> refusalsByCategory,
-      long truncated) {
-    static final GenerateCounts NONE = new GenerateCounts(0, 0, 0, 0, Map.of(), 0);
+      long truncated,
+      long thinkBlocks,
+      long attachedNotes) {
+    static final GenerateCounts NONE = new GenerateCounts(0, 0, 0, 0, Map.of(), 0, 0, 0);
 
     GenerateCounts {
       refusalsByCategory = refusalsByCategory == null ? Map.of() : Map.copyOf(refusalsByCategory);
+    }
+
+    Map<String, Long> teacherFormat() {
+      return Map.of("think_block", thinkBlocks, "attached_note", attachedNotes);
+    }
+  }
+
+  /** What the label stage's counts in run.json say the teacher's format cost. */
+  private record LabelFormatCounts(long thinkBlocks, long truncated, long unansweredChecks) {
+    Map<String, Long> teacherFormat() {
+      return Map.of(
+          "think_block", thinkBlocks, "truncated", truncated, "unanswered_check", unansweredChecks);
     }
   }
 
@@ -83,7 +97,8 @@ public final class RunStats {
         candidates.size(),
         generateDrops,
         generateEntry != null,
-        "items the teacher returned → candidates.jsonl");
+        "items the teacher returned → candidates.jsonl",
+        generate.teacherFormat());
 
     List<Candidate> unique = Pipeline.readAll(dir.unique(), Candidate.class);
     boolean deduped = Files.exists(dir.unique());
@@ -95,7 +110,8 @@ public final class RunStats {
         unique.size(),
         near,
         deduped,
-        "candidates.jsonl → unique.jsonl");
+        "candidates.jsonl → unique.jsonl",
+        Map.of());
 
     // Each stage writes its own rejections, so a reason never has to say which stage gave it.
     List<Rejected> filterRejected = Pipeline.readAll(dir.rejected(), Rejected.class);
@@ -103,11 +119,21 @@ public final class RunStats {
     List<Candidate> kept = Pipeline.readAll(dir.kept(), Candidate.class);
     boolean filtered = Files.exists(dir.kept());
     Map<String, Long> filterDrops = byReason(filterRejected);
-    funnel.step("filter", unique.size(), kept.size(), filterDrops, filtered, FILTER_NOTE);
+    funnel.step("filter", unique.size(), kept.size(), filterDrops, filtered, FILTER_NOTE, Map.of());
     List<Labeled> labeled = Pipeline.readAll(dir.labeled(), Labeled.class);
     boolean labeledRan = Files.exists(dir.labeled());
     Map<String, Long> labelDrops = byReason(labelRejected);
-    funnel.step("label", kept.size(), labeled.size(), labelDrops, labeledRan, LABEL_NOTE);
+    RunRecord.StageEntry labelEntry = runJson.stage("label");
+    LabelFormatCounts labelFormat =
+        labelEntry == null ? null : labelEntry.counts(LabelFormatCounts.class);
+    funnel.step(
+        "label",
+        kept.size(),
+        labeled.size(),
+        labelDrops,
+        labeledRan,
+        LABEL_NOTE,
+        labelFormat == null ? Map.of() : labelFormat.teacherFormat());
 
     // Counts adding up is not enough: each question that goes in must come out or have a reason.
     Set<String> keptIds = ids(kept.stream().map(Candidate::id).toList());
@@ -156,9 +182,11 @@ public final class RunStats {
           exported,
           notAdded,
           true,
-          "labeled.jsonl → dataset/ (questions)");
+          "labeled.jsonl → dataset/ (questions)",
+          Map.of());
     } else {
-      funnel.step("export", labeled.size(), 0, Map.of(), false, "not run: no dataset/stats.json");
+      funnel.step(
+          "export", labeled.size(), 0, Map.of(), false, "not run: no dataset/stats.json", Map.of());
     }
 
     boolean judged =
@@ -251,7 +279,13 @@ public final class RunStats {
     }
 
     void step(
-        String stage, long in, long out, Map<String, Long> dropped, boolean ran, String note) {
+        String stage,
+        long in,
+        long out,
+        Map<String, Long> dropped,
+        boolean ran,
+        String note,
+        Map<String, Long> teacherFormat) {
       long sum = dropped.values().stream().mapToLong(Long::longValue).sum();
       boolean addsUp = !ran || in - sum == out;
       if (!addsUp) {
@@ -265,7 +299,9 @@ public final class RunStats {
                 in - sum,
                 out));
       }
-      steps.add(new RunReport.Step(stage, in, out, Map.copyOf(dropped), ran, addsUp, note));
+      steps.add(
+          new RunReport.Step(
+              stage, in, out, Map.copyOf(dropped), ran, addsUp, note, teacherFormat));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.guardsynth.data.Ids;
 import dev.guardsynth.data.Json;
 import dev.guardsynth.testing.CliResult;
 import dev.guardsynth.testing.FakeOpenAiServer;
+import dev.guardsynth.testing.GuardsynthProcess;
 import dev.guardsynth.testing.TestProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,6 +216,46 @@ class RunCommandTest {
     assertFalse(
         Files.exists(dir.resolve("output/t")),
         "nothing should be written before the config is valid");
+  }
+
+  @Test
+  void aMaxTokensTooSmallForThePromptsIsWarnedAboutInTheDryRunAndTheRun() throws Exception {
+    // Four Korean questions per prompt take up to 4 × 80 + 60 = 380 tokens (ReplyLength).
+    Path roomy = config("  model: m\n  max_tokens: 384\n");
+    CliResult fits = CliResult.run(ENV, "run", "--config", roomy.toString(), "--dry-run");
+    assertEquals(0, fits.exitCode(), fits.err());
+    assertFalse(fits.err().contains("teacher.max_tokens"), fits.err());
+
+    Path tight = config("  model: m\n  max_tokens: 256\n");
+    CliResult dry = CliResult.run(ENV, "run", "--config", tight.toString(), "--dry-run");
+    assertEquals(0, dry.exitCode(), dry.err());
+    assertTrue(
+        dry.err().contains("warning: teacher.max_tokens 256 may cut generation replies"),
+        dry.err());
+    assertTrue(dry.err().contains("Set teacher.max_tokens to 512 or more"), dry.err());
+    JsonNode plan =
+        Json.MAPPER.readTree(
+            CliResult.run(ENV, "run", "--config", tight.toString(), "--dry-run", "--json").out());
+    assertTrue(plan.path("notes").toString().contains("teacher.max_tokens 256"), plan.toString());
+
+    // run logs it on stderr before its first request (here to a port nobody listens on).
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    GuardsynthProcess run =
+        GuardsynthProcess.start(
+            dir.resolve("logs"),
+            ENV,
+            "run",
+            "--config",
+            tight.toString(),
+            "--base-url",
+            "http://127.0.0.1:" + port + "/v1");
+    assertEquals(1, run.waitFor(120), run.err());
+    assertTrue(
+        run.err().contains("warning: teacher.max_tokens 256 may cut generation replies"),
+        run.err());
   }
 
   @Test

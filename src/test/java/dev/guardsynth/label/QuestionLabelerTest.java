@@ -125,6 +125,8 @@ class QuestionLabelerTest {
   static TeacherConfig teacherConfig;
   static volatile boolean rejectSchema; // answer 400 to response_format, as some servers do
   static volatile String dropResponseOf; // leave this question's response out of a batch
+  // Think aloud before each judge reply and leave its checks out; cut each respond reply.
+  static volatile boolean thinkLeaveChecksOutAndCut;
   int before;
 
   static Candidate question(String text, Label label, String category, String language) {
@@ -165,6 +167,10 @@ class QuestionLabelerTest {
         }
         ObjectNode v = (ObjectNode) Json.MAPPER.readTree(VERDICTS.get(q));
         v.put("id", item.path("id").asText());
+        if (thinkLeaveChecksOutAndCut) {
+          out.add(v);
+          continue;
+        }
         ObjectNode checks = v.putObject("checks");
         for (String check : List.of("celebrity", "targets_ai", "language")) {
           checks.put(check, check.equals(VIOLATIONS.get(q)));
@@ -174,8 +180,14 @@ class QuestionLabelerTest {
         out.addObject().put("id", item.path("id").asText()).put("response", RESPONSES.get(q));
       }
     }
-    return FakeOpenAiServer.Reply.content(
-        Json.MAPPER.createObjectNode().set(judge ? "verdicts" : "responses", out).toString());
+    String json =
+        Json.MAPPER.createObjectNode().set(judge ? "verdicts" : "responses", out).toString();
+    if (thinkLeaveChecksOutAndCut) {
+      return judge
+          ? FakeOpenAiServer.Reply.content("<think>Is {it} unsafe? {\"draft\": 1}</think>" + json)
+          : FakeOpenAiServer.Reply.cut(json);
+    }
+    return FakeOpenAiServer.Reply.content(json);
   }
 
   @BeforeEach
@@ -183,6 +195,7 @@ class QuestionLabelerTest {
     before = server.requests().size();
     rejectSchema = false;
     dropResponseOf = null;
+    thinkLeaveChecksOutAndCut = false;
   }
 
   /** The requests this test sent. */
@@ -238,6 +251,26 @@ class QuestionLabelerTest {
     assertEquals(result.labeled(), labeled.size());
     assertEquals(result.rejected(), rejected.size());
     return new Outcome(result, labeled, rejected, disagreements);
+  }
+
+  @Test
+  void thinkingAndChecksLeftOutAndACutReplyAreCountedAndNoVerdictIsLost() throws Exception {
+    thinkLeaveChecksOutAndCut = true;
+    Outcome o = label(config("reject", LabelConfig.Structured.OFF), null, AGREED, DISAGREED);
+
+    assertEquals(
+        List.of(AGREED.id()),
+        o.labeled().stream().map(Labeled::id).toList(),
+        o.rejected().toString());
+    assertEquals(List.of("judge_disagrees"), o.rejected().stream().map(Rejected::reason).toList());
+    int checks =
+        PROMPTS.checks(AGREED.language()).size() + PROMPTS.checks(DISAGREED.language()).size();
+    assertTrue(checks > 0, "the bundled rule sets ask the judge rule checks");
+    assertEquals(checks, o.result().unansweredChecks());
+    long judgeRequests = sent().stream().filter(r -> r.toString().contains("verdicts")).count();
+    assertEquals(judgeRequests, o.result().thinkBlocks(), "every judge reply thought aloud");
+    assertEquals(o.result().requests() - judgeRequests, o.result().truncated(), "respond cut");
+    assertEquals(0, o.result().unparseable());
   }
 
   @Test

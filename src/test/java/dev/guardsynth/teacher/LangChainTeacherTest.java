@@ -70,6 +70,25 @@ class LangChainTeacherTest {
   }
 
   @Test
+  void anAnthropicReplyStoppedAtMaxTokensIsTruncated() throws Exception {
+    String cut =
+        "{\"id\": \"msg_1\", \"type\": \"message\", \"role\": \"assistant\", \"model\":"
+            + " \"claude-test\", \"content\": [{\"type\": \"text\", \"text\": \"1. Whole?\\n2. Cu\"}],"
+            + " \"stop_reason\": \"max_tokens\", \"stop_sequence\": null, \"usage\":"
+            + " {\"input_tokens\": 10, \"output_tokens\": 256}}";
+    try (FakeAnthropicServer server =
+        FakeAnthropicServer.start(KEY, body -> new Answer(200, null, cut, Map.of(), 0, false))) {
+      TeacherReply reply = anthropic(server, KEY).complete(REQUEST);
+      assertEquals("1. Whole?\n2. Cu", reply.text());
+      assertTrue(reply.truncated(), "stop_reason max_tokens is LangChain4j's FinishReason.LENGTH");
+    }
+    try (FakeAnthropicServer server =
+        FakeAnthropicServer.start(KEY, body -> Answer.text("1. Whole?"))) {
+      assertFalse(anthropic(server, KEY).complete(REQUEST).truncated());
+    }
+  }
+
+  @Test
   void anthropicFailuresMapOntoKindsWithRetryAfter() throws Exception {
     TeacherException limited =
         failure(

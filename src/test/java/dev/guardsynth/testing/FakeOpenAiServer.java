@@ -62,6 +62,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
       return new Reply(200, Map.of(), null, 0).withContent(text);
     }
 
+    /** A completion the token limit cut: {@code finish_reason: "length"}. */
+    public static Reply cut(String text) {
+      return new Reply(200, Map.of(), "\u0001" + text, 0);
+    }
+
     Reply withContent(String text) {
       return new Reply(status, headers, "\u0000" + text, delayMillis);
     }
@@ -206,8 +211,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return;
       }
       String text = reply.body();
-      if (text != null && text.startsWith("\u0000")) {
-        text = completion(body, text.substring(1));
+      if (text != null && (text.startsWith("\u0000") || text.startsWith("\u0001"))) {
+        text = completion(body, text.substring(1), text.startsWith("\u0001") ? "length" : "stop");
       }
       byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -223,7 +228,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
-  private String completion(JsonNode request, String content) {
+  private String completion(JsonNode request, String content, String finishReason) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("id", "chatcmpl-" + ids.incrementAndGet());
     root.put("object", "chat.completion");
@@ -231,7 +236,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     root.put("model", request.path("model").asText("fake"));
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.put("finish_reason", "stop");
+    choice.put("finish_reason", finishReason);
     ObjectNode message = choice.putObject("message");
     message.put("role", "assistant");
     message.put("content", content);
@@ -376,8 +381,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
       response.put("status_code", status);
       response.put("request_id", "req_" + ids.get());
       String text = reply.body();
-      if (text != null && text.startsWith("\u0000")) {
-        response.set("body", Json.MAPPER.readTree(completion(chat, text.substring(1))));
+      if (text != null && (text.startsWith("\u0000") || text.startsWith("\u0001"))) {
+        String finish = text.startsWith("\u0001") ? "length" : "stop";
+        response.set("body", Json.MAPPER.readTree(completion(chat, text.substring(1), finish)));
       } else {
         JsonNode parsed;
         try {
