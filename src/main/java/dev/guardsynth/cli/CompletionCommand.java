@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Example (for this shell; add the line to ~/.bashrc to keep it):",
-      "  source <(scripts/guardsynth completion)"
+      "  source <(${sys:guardsynth.command:-guardsynth} completion)"
     })
 final class CompletionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

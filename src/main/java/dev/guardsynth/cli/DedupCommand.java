@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code guardsynth dedup}: removes near-duplicate questions. */
 @Command(
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
       "3:interrupted (nothing is written; the index is unchanged)"
     })
 final class DedupCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
 
   @Mixin QuestionsInOut io;
 
@@ -95,7 +97,7 @@ final class DedupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DedupConfig config = settings(common.load().dedup());
+    DedupConfig config = settings(CommonOptions.of(spec).load().dedup());
     try (JsonlReader<Candidate> reader = StageIo.input(io.in, Candidate.class);
         JsonlWriter uniqueOut = StageIo.output(io.out);
         JsonlWriter duplicatesOut = duplicates == null ? null : JsonlWriter.create(duplicates);

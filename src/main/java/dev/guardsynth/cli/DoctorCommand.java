@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
 final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
@@ -54,7 +53,7 @@ final class DoctorCommand implements Callable<Integer> {
       throw new ConfigException(
           "--record: doctor writes nothing, not even a cassette; leave --record out");
     }
-    GuardsynthConfig config = teacherOptions.apply(common.load());
+    GuardsynthConfig config = teacherOptions.apply(root.common.load());
     root.stop().watch();
     DoctorReport report =
         TeacherDoctor.run(
@@ -64,7 +63,7 @@ final class DoctorCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       out.println(Secrets.redact(Json.write(report)));
       out.flush();
-    } else if (!common.verbosity.quiet) {
+    } else if (!root.common.quiet()) {
       err.print(Secrets.redact(report.text()));
     }
     for (DoctorReport.Problem p : report.problems()) {

@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,7 +65,6 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
 
   @Option(
       names = "--gold",
@@ -98,7 +96,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = common.load();
+    GuardsynthConfig config = root.common.load();
     System.Logger log = System.getLogger("guardsynth.eval");
     Evaluator evaluator = evaluator();
     LabelMapping mapping = labelMapping();
@@ -265,7 +263,7 @@ final class EvalCommand implements Callable<Integer> {
                 Path.of(config.prompts()), TaxonomyReader.read(Path.of(config.taxonomy())));
     SideFiles.Place sideFiles =
         live.stateDir.place(
-            spec.name(), report.out, root.env, SideFiles.identity(common.configFile(), gold));
+            spec.name(), report.out, root.env, SideFiles.identity(root.common.configFile(), gold));
     Path journal = sideFiles.file(live.journal, "responses.jsonl");
     Path failures = sideFiles.file(live.failures, "failures.jsonl");
     sideFiles.announce();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,7 +28,6 @@ import picocli.CommandLine.Spec;
     })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
 
   @Option(
       names = "--in",
@@ -77,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuardsynthConfig config = common.load();
+    GuardsynthConfig config = CommonOptions.of(spec).load();
     ExportConfig e = config.export();
     ExportConfig export;
     try {

@@ -34,7 +34,6 @@ import picocli.CommandLine.Spec;
 final class FilterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
 
   @Mixin QuestionsInOut io;
 
@@ -50,10 +49,10 @@ final class FilterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    QuestionFilter filter = QuestionFilter.open(common.load().filters());
+    QuestionFilter filter = QuestionFilter.open(root.common.load().filters());
     SideFiles.Place sideFiles =
         stateDir.place(
-            spec.name(), io.out, root.env, SideFiles.identity(common.configFile(), io.in));
+            spec.name(), io.out, root.env, SideFiles.identity(root.common.configFile(), io.in));
     try (JsonlReader<Candidate> reader = StageIo.input(io.in, Candidate.class);
         JsonlWriter kept = StageIo.output(io.out);
         JsonlWriter rejects = JsonlWriter.create(sideFiles.file(rejected, "rejected.jsonl"))) {

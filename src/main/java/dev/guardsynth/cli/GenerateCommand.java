@@ -40,14 +40,13 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
   @Mixin TeacherStageOptions stageOptions;
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = stageOptions.teacher.apply(common.load());
+    GuardsynthConfig config = stageOptions.teacher.apply(root.common.load());
     List<PromptSpec> prompts = StageIo.readAll(stageOptions.in, PromptSpec.class);
-    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
+    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, spec);
         JsonlWriter candidates = StageIo.output(stageOptions.out)) {
       stageOptions.sideFiles.announce();
       GenerateStage.run(teacher.session(), teacher.journal(), prompts, Set.of(), candidates);

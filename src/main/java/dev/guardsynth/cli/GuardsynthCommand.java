@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Example (offline, replays a recorded teacher):",
-      "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"
+      "  ${sys:guardsynth.command:-guardsynth} run --config ${sys:guardsynth.home:-.}/examples/demo/guardsynth.yaml"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
     })
 public final class GuardsynthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  /** -v, --quiet, -x and --config, inherited by every subcommand (which reads them here). */
+  @Mixin CommonOptions common;
 
   // Set by Main's shutdown hook on Ctrl-C or SIGTERM; commands that honour it stop cleanly.
   private final StopSignal stop = new StopSignal();
@@ -73,7 +77,13 @@ public final class GuardsynthCommand implements Callable<Integer> {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"guardsynth " + dev.guardsynth.run.ToolVersion.get()};
+      return new String[] {
+        "guardsynth "
+            + dev.guardsynth.run.ToolVersion.get()
+            + " (commit "
+            + dev.guardsynth.run.ToolVersion.commit()
+            + ")"
+      };
     }
   }
 }

@@ -84,7 +84,11 @@ final class InitCommand implements Callable<Integer> {
     if (!kept.isEmpty()) {
       err.println("kept " + kept.size() + " files already there: " + String.join(", ", kept));
     }
-    err.println("edit the teacher section, then: guardsynth run --config " + file);
+    err.println(
+        "edit the teacher section, then: "
+            + Installation.command()
+            + " run --config "
+            + Main.shellWord(file.toString()));
     return Main.OK;
   }
 

@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
 final class LabelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
   @Mixin TeacherStageOptions stageOptions;
 
   @Option(
@@ -65,10 +64,10 @@ final class LabelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = stageOptions.teacher.apply(common.load());
+    GuardsynthConfig config = stageOptions.teacher.apply(root.common.load());
     LabelStage stage = LabelStage.open(config, TaxonomyReader.read(Path.of(config.taxonomy())));
     List<Candidate> questions = StageIo.readAll(stageOptions.in, Candidate.class);
-    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, common, spec);
+    try (TeacherStageOptions.Opened teacher = stageOptions.open(config, root, spec);
         JsonlWriter labeled = StageIo.output(stageOptions.out);
         JsonlWriter rejects =
             JsonlWriter.create(stageOptions.sideFiles.file(rejected, "label_rejected.jsonl"));

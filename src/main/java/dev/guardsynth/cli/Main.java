@@ -141,17 +141,19 @@ public final class Main {
    * what resumes a stopped command.
    */
   static String resumeCommand(CommandLine.ParseResult parsed, List<String> extra) {
-    StringBuilder cmd = new StringBuilder("guardsynth");
+    StringBuilder cmd = new StringBuilder(Installation.command());
     List<String> args = new ArrayList<>(parsed.originalArgs());
     args.addAll(extra);
     for (String given : args) {
       // A --base-url with credentials is shown without them (as ***): put them back to resume.
-      String arg = Secrets.redact(given);
-      cmd.append(' ')
-          .append(
-              arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+      cmd.append(' ').append(shellWord(Secrets.redact(given)));
     }
     return cmd.toString();
+  }
+
+  /** {@code word} as a POSIX shell reads it back: bare when safe, else in single quotes. */
+  static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_./:=@%+,~-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   private static boolean hasStacktraceFlag(CommandLine.ParseResult parsed) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,7 +32,6 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:success", "2:bad config, template or --existing file (nothing is written)"})
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
 
   @Option(
       names = {"-o", "--out"},
@@ -52,7 +50,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PromptPlanner planner = PromptPlanner.open(common.load());
+    PromptPlanner planner = PromptPlanner.open(CommonOptions.of(spec).load());
     List<PromptSpec> prompts;
     if (existing == null) {
       prompts = planner.plan();

@@ -29,12 +29,11 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Example (offline):",
-      "  scripts/guardsynth run --config examples/demo/guardsynth.yaml"
+      "  ${sys:guardsynth.command:-guardsynth} run --config ${sys:guardsynth.home:-.}/examples/demo/guardsynth.yaml"
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand GuardsynthCommand root;
-  @Mixin CommonOptions common;
   @Mixin TeacherOptions teacherOptions;
 
   @Option(
@@ -71,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TeacherException, InterruptedException {
-    GuardsynthConfig config = teacherOptions.apply(common.load());
+    GuardsynthConfig config = teacherOptions.apply(root.common.load());
     if (runName != null) {
       try {
         config = config.withName(runName);
@@ -93,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StopSignal stop = root.stop();
     ProgressDisplay progress =
-        common.verbosity.quiet ? null : new ProgressDisplay(err, StderrTerminal.detect(root.env));
+        root.common.quiet() ? null : new ProgressDisplay(err, StderrTerminal.detect(root.env));
     Pipeline pipeline =
         new Pipeline(
             config,

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +29,6 @@ import picocli.CommandLine.Spec;
     })
 final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
 
   @Parameters(
       index = "0",
@@ -43,7 +41,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    common.configureLogging();
+    CommonOptions.of(spec).configureLogging();
     RunReport report = RunStats.read(runDir);
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? Json.write(report) + "\n" : RunReportText.render(report));

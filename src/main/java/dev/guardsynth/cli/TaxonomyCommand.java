@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:", "  guardsynth taxonomy --file rules/taxonomy.yaml --json"})
 final class TaxonomyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
 
   @Option(
       names = "--file",
@@ -35,7 +33,7 @@ final class TaxonomyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GuardsynthConfig config = common.load();
+    GuardsynthConfig config = CommonOptions.of(spec).load();
     Taxonomy taxonomy = TaxonomyReader.read(file != null ? file : Path.of(config.taxonomy()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -93,14 +93,14 @@ final class TeacherStageOptions {
    * {@link #failures} (by default in the folder {@link #sideFiles} names), Ctrl-C stops it cleanly
    * (exit 3), {@code budget} applies, and progress shows on stderr unless {@code --quiet}.
    */
-  Opened open(
-      GuardsynthConfig config, GuardsynthCommand root, CommonOptions common, CommandSpec spec) {
+  Opened open(GuardsynthConfig config, GuardsynthCommand root, CommandSpec spec) {
     ProgressDisplay progress =
-        common.verbosity.quiet
+        root.common.quiet()
             ? null
             : new ProgressDisplay(spec.commandLine().getErr(), StderrTerminal.detect(root.env));
     sideFiles =
-        stateDir.place(spec.name(), out, root.env, SideFiles.identity(common.configFile(), in));
+        stateDir.place(
+            spec.name(), out, root.env, SideFiles.identity(root.common.configFile(), in));
     Path journalFile = sideFiles.file(journal, JOURNAL);
     Path failuresFile = sideFiles.file(failures, FAILURES);
     root.stop().watch();

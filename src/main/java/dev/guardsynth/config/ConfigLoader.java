@@ -124,17 +124,20 @@ public final class ConfigLoader {
     return filters.resolved(absolute.getParent(), absolute.toString());
   }
 
-  /** The defaults, with paths resolved against {@code base} (used when no config is given). */
-  public static GuardsynthConfig defaults(Path base) {
+  /**
+   * The defaults, used when no config is given: the taxonomy, rules, prompts and filters bundled
+   * under {@code bundled} (the installation, or the checkout: both hold {@code rules/} and {@code
+   * prompts/}), and run folders under ./output.
+   */
+  public static GuardsynthConfig defaults(Path bundled) {
     GuardsynthConfig raw = GuardsynthConfig.builder().build();
-    Path dir = base.toAbsolutePath();
-    // Without a config, the repository's own filters file applies when there is one.
+    Path dir = bundled.toAbsolutePath();
     Path filtersFile = dir.resolve("rules/filters.yaml");
     return raw.toBuilder()
         .taxonomy(dir.resolve(raw.taxonomy()).toString())
         .prompts(dir.resolve(raw.prompts()).toString())
         .rules(raw.rules().stream().map(r -> dir.resolve(r).toString()).toList())
-        .output(dir.resolve(raw.output()).toString())
+        .output(Path.of(raw.output()).toAbsolutePath().toString())
         .filters(
             Files.isRegularFile(filtersFile) ? readFilters(filtersFile, Map.of()) : raw.filters())
         .build();

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue #13: the scheduled-refresh example parses as YAML, runs on a cron schedule, keeps output/
- * and the dedup index between runs, and treats exit 3 as "resume next time" and exit 1 as a
- * failure. Its refresh step's script runs here for real in bash, as GitHub runs it, against a
- * stand-in for scripts/guardsynth that exits with the code the test picks.
+ * The scheduled-refresh example parses as YAML, runs on a cron schedule, keeps output/ and the
+ * dedup index between runs, and treats exit 3 as "resume next time" and exit 1 as a failure. It
+ * installs the pinned release archive (checksum checked) instead of building from source. Its
+ * install and refresh steps' scripts run here for real in bash, as GitHub runs them: the install
+ * against a release folder served as file:// holding an archive of the release layout, the refresh
+ * against that archive's bin/guardsynth, a stand-in that exits with the code the test picks.
  */
 class RefreshWorkflowExampleTest {
   static final Path WORKFLOW = TestProject.ROOT.resolve("examples/github-actions/refresh.yml");
@@ -29,6 +31,7 @@ class RefreshWorkflowExampleTest {
   @TempDir Path work;
   JsonNode workflow;
   JsonNode refresh;
+  JsonNode install;
 
   @BeforeEach
   void parse() throws Exception {
@@ -36,6 +39,9 @@ class RefreshWorkflowExampleTest {
     for (JsonNode step : workflow.path("jobs").path("refresh").path("steps")) {
       if (step.path("id").asText().equals("refresh")) {
         refresh = step;
+      }
+      if (step.path("id").asText().equals("install")) {
+        install = step;
       }
     }
   }
@@ -57,6 +63,24 @@ class RefreshWorkflowExampleTest {
     assertTrue(
         steps.stream()
             .anyMatch(s -> s.path("uses").asText().startsWith("actions/upload-artifact")));
+  }
+
+  @Test
+  void theWorkflowInstallsThePinnedReleaseInsteadOfBuildingFromSource() throws Exception {
+    String version = workflow.path("env").path("GUARDSYNTH_VERSION").asText();
+    assertTrue(version.matches("\\d+\\.\\d+\\.\\d+"), "a pinned version: " + version);
+    for (JsonNode step : toList(workflow.path("jobs").path("refresh").path("steps"))) {
+      String text = step.toString();
+      assertFalse(text.contains("scripts/") || text.contains("mvnw"), "no build: " + text);
+      assertFalse(step.path("uses").asText().startsWith("actions/setup-java"), "no JDK: " + text);
+    }
+
+    assertEquals(0, installRelease(version, false));
+    Path bin = work.resolve("runner-temp/guardsynth/bin");
+    assertEquals(bin.toString(), Files.readString(work.resolve("path")).strip());
+    assertTrue(lastArgs().equals("--version"), "the installed release ran: " + lastArgs());
+
+    assertTrue(installRelease(version, true) != 0, "a corrupted download fails the step");
   }
 
   @Test
@@ -82,22 +106,86 @@ class RefreshWorkflowExampleTest {
     assertFalse(Files.readString(work.resolve("outputs")).contains("complete="));
   }
 
-  /** Runs the refresh step's script as GitHub does ({@code bash -e}); returns its exit code. */
+  /**
+   * Runs the install step against a release folder (file://) holding the pinned version's archive
+   * and its checksum, {@code corrupt} spoiling the archive after the checksum was taken.
+   */
+  private int installRelease(String version, boolean corrupt) throws Exception {
+    String name = "guardsynth-" + version + "-linux-x64";
+    Path layout = work.resolve("build/" + name);
+    writeLauncher(layout.resolve("bin/guardsynth"), 0);
+    Files.createDirectories(layout.resolve("lib"));
+    Path releases = work.resolve("releases/v" + version);
+    Files.createDirectories(releases);
+    Path archive = releases.resolve(name + ".tar.gz");
+    assertEquals(
+        0,
+        new ProcessBuilder(
+                "tar", "-C", work.resolve("build").toString(), "-czf", archive.toString(), name)
+            .start()
+            .waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "sha256sum " + archive.getFileName() + " > " + archive.getFileName() + ".sha256")
+            .directory(releases.toFile())
+            .start()
+            .waitFor());
+    if (corrupt) {
+      Files.write(archive, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    }
+    Files.deleteIfExists(work.resolve("path"));
+    return runScript(
+        install,
+        null,
+        "GUARDSYNTH_RELEASES",
+        work.resolve("releases").toUri().toString().replaceAll("/$", ""));
+  }
+
+  /** Runs the refresh step with an installed guardsynth that exits {@code guardsynthExit}. */
   private int runStep(int guardsynthExit) throws Exception {
-    Path stub = work.resolve("scripts/guardsynth");
-    Files.createDirectories(stub.getParent());
+    Path bin = work.resolve("installed/bin");
+    writeLauncher(bin.resolve("guardsynth"), guardsynthExit);
+    return runScript(refresh, bin, null, null);
+  }
+
+  /** A stand-in bin/guardsynth: records its arguments in work/args and exits {@code exit}. */
+  private void writeLauncher(Path launcher, int exit) throws Exception {
+    Files.createDirectories(launcher.getParent());
     Files.writeString(
-        stub,
-        "#!/usr/bin/env bash\necho \"$*\" >> \"$(dirname \"$0\")/../args\"\nexit "
-            + guardsynthExit
+        launcher,
+        "#!/usr/bin/env bash\necho \"$*\" >> \""
+            + work.resolve("args")
+            + "\"\nexit "
+            + exit
             + "\n");
-    Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path script = Files.writeString(work.resolve("step.sh"), refresh.path("run").asText());
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /**
+   * Runs a step's script as GitHub does ({@code bash -e}), in the workflow's env, with {@code bin}
+   * first on PATH and one more variable; returns its exit code.
+   */
+  private int runScript(JsonNode step, Path bin, String variable, String value) throws Exception {
+    Path script = Files.writeString(work.resolve("step.sh"), step.path("run").asText());
     ProcessBuilder builder =
         new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
             .directory(work.toFile())
             .redirectErrorStream(true);
-    builder.environment().put("GITHUB_OUTPUT", work.resolve("outputs").toString());
+    var env = builder.environment();
+    workflow.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    env.put("GITHUB_OUTPUT", work.resolve("outputs").toString());
+    env.put("GITHUB_PATH", work.resolve("path").toString());
+    Path runnerTemp = Files.createDirectories(work.resolve("runner-temp"));
+    env.put("RUNNER_TEMP", runnerTemp.toString());
+    if (bin != null) {
+      env.put("PATH", bin + java.io.File.pathSeparator + env.get("PATH"));
+    }
+    if (variable != null) {
+      env.put(variable, value);
+    }
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), out);
